@@ -1,0 +1,107 @@
+"""Reads shared by pages and the API, each a fixed number of queries."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from cocreate.communities.models import (
+    Application,
+    ApplicationStatus,
+    CharterVersion,
+    CircleStatus,
+    Community,
+    Membership,
+    Visibility,
+)
+from cocreate.core.models import Event
+from cocreate.core.permissions import is_site_staff
+
+
+def visible_communities(user: Any) -> QuerySet[Community]:
+    """Top-level communities the user may see: public ones, and private ones they
+    belong to (site staff see all)."""
+    qs = Community.objects.filter(parent__isnull=True)
+    if is_site_staff(user):
+        return qs
+    if user is not None and user.is_authenticated:
+        return qs.filter(Q(visibility=Visibility.PUBLIC) | Q(memberships__user=user)).distinct()
+    return qs.filter(visibility=Visibility.PUBLIC)
+
+
+def my_communities(user: Any) -> QuerySet[Community]:
+    if user is None or not user.is_authenticated:
+        return Community.objects.none()
+    return Community.objects.filter(memberships__user=user, parent__isnull=True).order_by("name")
+
+
+def memberships_of(user: Any) -> dict[int, str]:
+    if user is None or not user.is_authenticated:
+        return {}
+    return dict(Membership.objects.filter(user=user).values_list("community_id", "role"))
+
+
+def active_circles(community: Community) -> QuerySet[Community]:
+    return community.circles.filter(circle_status=CircleStatus.ACTIVE).order_by("name")
+
+
+def proposed_circles(community: Community) -> QuerySet[Community]:
+    return community.circles.filter(circle_status=CircleStatus.PROPOSED).select_related(
+        "created_by"
+    )
+
+
+def members(community: Community, *, role: str | None = None) -> QuerySet[Membership]:
+    qs = Membership.objects.filter(community=community).select_related("user")
+    if role:
+        qs = qs.filter(role=role)
+    return qs.order_by("joined_at", "pk")
+
+
+def role_counts(community: Community) -> dict[str, int]:
+    return dict(
+        Membership.objects.filter(community=community)
+        .values_list("role")
+        .annotate(n=Count("pk"))
+        .values_list("role", "n")
+    )
+
+
+def pending_applications(community: Community) -> QuerySet[Application]:
+    return community.applications.filter(status=ApplicationStatus.PENDING).select_related("user")
+
+
+def membership_log(community: Community) -> QuerySet[Event]:
+    """Role changes, joins, departures and removals: the community's open record."""
+    return (
+        Event.objects.filter(
+            community=community,
+            kind__in=[
+                "membership.role_changed",
+                "membership.removed",
+                "membership.joined",
+                "membership.left",
+                "application.decided",
+            ],
+        )
+        .select_related("actor")
+        .order_by("-pk")
+    )
+
+
+def charter_diff(old: CharterVersion | None, new: CharterVersion) -> list[dict[str, Any]]:
+    """Line diff per charter section, for the history page and the API."""
+    sections = []
+    for field in ("mission", "values", "rules"):
+        before = (getattr(old, field) if old else "").splitlines()
+        after = getattr(new, field).splitlines()
+        lines = []
+        for line in difflib.unified_diff(before, after, lineterm="", n=2):
+            if line.startswith(("---", "+++")):
+                continue
+            kind = {"+": "add", "-": "del", "@": "head"}.get(line[:1], "ctx")
+            lines.append({"kind": kind, "text": line[1:] if kind != "head" else line})
+        sections.append({"field": field, "changed": before != after, "lines": lines})
+    return sections

@@ -1,0 +1,185 @@
+"""The one permission module: `can(user, verb, obj)` answers every "may this person
+do this?" question from roles and the object's state. Deny unless a rule allows.
+
+Rules are named predicates in RULES; actions call `require`, pages and the API
+call `can` to decide what to show. A test walks every verb for every role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from cocreate.core.errors import Forbidden
+
+
+def role_in(user: Any, community: Any) -> str | None:
+    """The user's role in a community, memoised on the user object per request."""
+    if user is None or not user.is_authenticated or community is None:
+        return None
+    cache: dict[int, str | None] = user.__dict__.setdefault("_cocreate_roles", {})
+    if community.pk not in cache:
+        from cocreate.communities.models import Membership
+
+        cache[community.pk] = (
+            Membership.objects.filter(community=community, user=user)
+            .values_list("role", flat=True)
+            .first()
+        )
+    return cache[community.pk]
+
+
+def forget_roles(user: Any) -> None:
+    if user is not None:
+        user.__dict__.pop("_cocreate_roles", None)
+
+
+def is_site_staff(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff)
+
+
+def is_member(user: Any, community: Any) -> bool:
+    return role_in(user, community) is not None
+
+
+def manages(user: Any, community: Any) -> bool:
+    """Owner or staff of the community (for a circle: of the circle or its parent),
+    or site staff."""
+    from cocreate.communities.models import MANAGING_ROLES
+
+    if is_site_staff(user):
+        return True
+    if role_in(user, community) in MANAGING_ROLES:
+        return True
+    parent = getattr(community, "parent", None)
+    return parent is not None and role_in(user, parent) in MANAGING_ROLES
+
+
+def _active(user: Any) -> bool:
+    """Signed in, not disabled, and with a confirmed email address."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.email_confirmed_at is not None
+    )
+
+
+def _can_view(user: Any, community: Any) -> bool:
+    from cocreate.communities.models import CircleStatus, Visibility
+
+    if community.parent_id is not None:
+        parent = community.parent
+        if not _can_view(user, parent):
+            return False
+        if community.circle_status != CircleStatus.ACTIVE:
+            return manages(user, parent) or (_active(user) and community.created_by_id == user.pk)
+    if community.visibility == Visibility.PUBLIC:
+        return True
+    return manages(user, community) or is_member(user, community)
+
+
+def _can_join(user: Any, community: Any) -> bool:
+    from cocreate.communities.models import CircleStatus, JoinPolicy
+
+    if not _active(user) or is_member(user, community) or not _can_view(user, community):
+        return False
+    if community.parent_id is not None:
+        if community.circle_status != CircleStatus.ACTIVE:
+            return False
+        if not is_member(user, community.parent):
+            return False
+    return community.join_policy == JoinPolicy.OPEN
+
+
+def _can_apply(user: Any, community: Any) -> bool:
+    from cocreate.communities.models import JoinPolicy
+
+    if not _active(user) or is_member(user, community) or not _can_view(user, community):
+        return False
+    if community.parent_id is not None and not is_member(user, community.parent):
+        return False
+    return community.join_policy == JoinPolicy.APPLICATION
+
+
+def _can_leave(user: Any, community: Any) -> bool:
+    from cocreate.communities.models import Membership, Role
+
+    role = role_in(user, community)
+    if role is None:
+        return False
+    if role == Role.OWNER:
+        # The last owner cannot leave: a community always has someone in charge.
+        return Membership.objects.filter(community=community, role=Role.OWNER).count() > 1
+    return True
+
+
+def _can_change_role(user: Any, membership: Any) -> bool:
+    """Owners (and site staff) set any role; staff manage roles below staff."""
+    from cocreate.communities.models import MANAGING_ROLES, Role
+
+    community = membership.community
+    if is_site_staff(user) or role_in(user, community) == Role.OWNER:
+        return True
+    if community.parent_id is not None and role_in(user, community.parent) == Role.OWNER:
+        return True
+    return manages(user, community) and membership.role not in MANAGING_ROLES
+
+
+def _can_remove(user: Any, membership: Any) -> bool:
+    if _active(user) and membership.user_id == user.pk:
+        return False  # leaving is its own verb
+    return _can_change_role(user, membership)
+
+
+def _can_propose_circle(user: Any, community: Any) -> bool:
+    return (
+        community.parent_id is None
+        and _active(user)
+        and (is_member(user, community) or manages(user, community))
+    )
+
+
+def _can_decide_application(user: Any, application: Any) -> bool:
+    return manages(user, application.community)
+
+
+RULES: dict[str, Callable[[Any, Any], bool]] = {
+    # site
+    "community.create": lambda user, _obj: is_site_staff(user),
+    # community
+    "community.view": _can_view,
+    "community.edit": lambda user, c: manages(user, c),
+    "community.join": _can_join,
+    "community.apply": _can_apply,
+    "community.leave": _can_leave,
+    "community.manage_members": lambda user, c: manages(user, c),
+    "community.view_audit": lambda user, c: manages(user, c),
+    "charter.edit": lambda user, c: manages(user, c),
+    "circle.create": lambda user, c: c.parent_id is None and manages(user, c),
+    "circle.propose": _can_propose_circle,
+    "circle.decide": lambda user, circle: (
+        circle.parent_id is not None and manages(user, circle.parent)
+    ),
+    "invitation.create": lambda user, c: manages(user, c),
+    "invitation.accept": lambda user, inv: (
+        _active(user)
+        and not is_member(user, inv.community)
+        and (inv.community.parent_id is None or is_member(user, inv.community.parent))
+    ),
+    "application.decide": _can_decide_application,
+    "membership.change_role": _can_change_role,
+    "membership.remove": _can_remove,
+}
+
+
+def can(user: Any, verb: str, obj: Any = None) -> bool:
+    rule = RULES.get(verb)
+    if rule is None:
+        raise KeyError(f"unknown permission verb {verb!r}")
+    return bool(rule(user, obj))
+
+
+def require(user: Any, verb: str, obj: Any = None) -> None:
+    if not can(user, verb, obj):
+        raise Forbidden()
