@@ -165,7 +165,6 @@ def create_community(
                 mission=mission,
                 values=_text(values, "values", max_length=20_000),
                 rules=_text(rules, "rules", max_length=50_000),
-                summary=_("First version"),
                 author=actor,
             )
             _add_member(community, actor, Role.OWNER)
@@ -545,7 +544,6 @@ def _new_circle(
                 community=circle,
                 number=1,
                 mission=circle.description or circle.name,
-                summary=_("First version"),
                 author=actor,
             )
     except IntegrityError as exc:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 import nh3
+from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
-from markupsafe import Markup
 
 ALLOWED_TAGS = {
     "p",
@@ -47,7 +47,7 @@ def _parser() -> MarkdownIt:
     )
 
 
-def render(text: str) -> Markup:
+def render(text: str) -> SafeString:
     html = _parser().render(text or "")
     clean = nh3.clean(
         html,
@@ -56,4 +56,4 @@ def render(text: str) -> Markup:
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow ugc noopener noreferrer",
     )
-    return Markup(clean)  # noqa: S704 - sanitised by nh3 just above
+    return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above

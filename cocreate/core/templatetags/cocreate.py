@@ -1,7 +1,7 @@
 from typing import Any
 
 from django import template
-from markupsafe import Markup
+from django.utils.safestring import SafeString
 
 from cocreate.core.markdown import render
 
@@ -14,6 +14,17 @@ def get_item(mapping: dict[Any, Any] | None, key: Any) -> Any:
 
 
 @register.filter
-def markdown(text: str) -> Markup:
+def markdown(text: str) -> SafeString:
     """Render member-written Markdown, sanitised (never mark user text |safe)."""
     return render(text)
+
+
+@register.filter
+def role_label(code: str) -> str:
+    """The translated name of a role code stored in an event."""
+    from cocreate.communities.models import Role
+
+    try:
+        return str(Role(code).label)
+    except ValueError:
+        return code
