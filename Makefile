@@ -9,9 +9,7 @@ PIP := $(BIN)/pip --disable-pip-version-check --quiet
 .PHONY: run test lint typecheck pytest pytest-sqlite pytest-postgres system-deps messages clean
 
 run: $(VENV)/.run-installed
-	$(COCREATE) migrate --noinput
-	$(COCREATE) collectstatic --noinput --verbosity 0
-	$(COCREATE) demo --if-empty
+	$(COCREATE) prepare
 	$(COCREATE) serve
 
 $(BIN)/python:
