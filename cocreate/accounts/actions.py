@@ -163,9 +163,9 @@ def authenticate(*, email: str, password: str, ip: str, device_cookie: str | Non
     window = settings.LOGIN_FAILURE_WINDOW
     ip_key = f"login:ip:{ip}"
     account_key = _device_key(device_cookie, email) or _account_key(email)
-    ratelimit.hit(ip_key, settings.LOGIN_FAILURES_PER_IP, window)
+    ratelimit.hit(ip_key, settings.LOGIN_FAILURES_PER_IP, window, sliding=True)
     try:
-        ratelimit.hit(account_key, settings.LOGIN_FAILURES_PER_ACCOUNT, window)
+        ratelimit.hit(account_key, settings.LOGIN_FAILURES_PER_ACCOUNT, window, sliding=True)
     except RateLimited:
         _give_back(ip_key, window)
         raise
@@ -262,31 +262,32 @@ def update_profile(
     avatar: Any = None,
     remove_avatar: bool = False,
 ) -> User:
-    changed: list[str] = []
+    # Check everything before touching `user`: a refused save must leave the
+    # in-memory user (shown in the page header) exactly as stored.
+    changes: dict[str, Any] = {}
     if display_name is not None:
-        user.display_name = _clean_display_name(display_name)
-        changed.append("display_name")
+        changes["display_name"] = _clean_display_name(display_name)
     if bio is not None:
         bio = bio.strip()
         if len(bio) > 280:
             raise Invalid(fields={"bio": _("At most 280 characters.")})
-        user.bio = bio
-        changed.append("bio")
+        changes["bio"] = bio
     if languages is not None:
-        cleaned = []
+        cleaned: list[str] = []
         for item in languages:
             item = " ".join(str(item).split())[:40]
             if item and item not in cleaned:
                 cleaned.append(item)
         if len(cleaned) > 10:
             raise Invalid(fields={"languages": _("List at most 10 languages.")})
-        user.languages = cleaned
-        changed.append("languages")
+        changes["languages"] = cleaned
     if language is not None:
-        user.language = _clean_language(language)
-        changed.append("language")
+        changes["language"] = _clean_language(language)
     new_avatar = clean_image(avatar, field="avatar", max_side=256) if avatar else None
+    changed = list(changes)
     with transaction.atomic():
+        for field, value in changes.items():
+            setattr(user, field, value)
         if new_avatar is not None or remove_avatar:
             if user.avatar:
                 user.avatar.delete(save=False)

@@ -1,4 +1,4 @@
-"""Fixed-window rate limits stored in the database, so every server process and
+"""Fixed- and sliding-window rate limits stored in the database, so every server process and
 worker shares them. The counter is bumped with F() on a unique (key, window) row:
 the increment itself decides, never a read followed by a write."""
 
@@ -19,9 +19,15 @@ def _window(seconds: int, now: datetime) -> datetime:
     return datetime.fromtimestamp(epoch - epoch % seconds, tz=UTC)
 
 
-def hit(key: str, limit: int, seconds: int, *, now: datetime | None = None) -> int:
+def hit(
+    key: str, limit: int, seconds: int, *, now: datetime | None = None, sliding: bool = False
+) -> int:
     """Count one use of `key`; raise RateLimited when it exceeds `limit` in the
-    current window of `seconds`. Returns the count including this use."""
+    current window of `seconds`. Returns the count including this use.
+
+    With `sliding`, the previous window still counts in proportion to how much of it
+    lies within the last `seconds` (the usual sliding-window estimate), so a burst
+    straddling a window boundary cannot get twice the allowance."""
     now = now or timezone.now()
     start = _window(seconds, now)
     with transaction.atomic():
@@ -35,9 +41,23 @@ def hit(key: str, limit: int, seconds: int, *, now: datetime | None = None) -> i
             except IntegrityError:
                 RateBucket.objects.filter(key=key, window_start=start).update(count=F("count") + 1)
         count = RateBucket.objects.get(key=key, window_start=start).count
-    if count > limit:
-        retry = (start + timedelta(seconds=seconds) - now).total_seconds()
-        raise RateLimited(retry_after=int(retry) + 1)
+        previous = 0
+        if sliding:
+            before = start - timedelta(seconds=seconds)
+            previous = (
+                RateBucket.objects.filter(key=key, window_start=before)
+                .values_list("count", flat=True)
+                .first()
+            ) or 0
+    elapsed = (now - start).total_seconds()
+    weight = max(0.0, 1 - elapsed / seconds)
+    if count + previous * weight > limit:
+        if count > limit or previous == 0:
+            retry = seconds - elapsed
+        else:
+            # When enough of the previous window has slid out for this use to fit.
+            retry = seconds * (1 - (limit - count) / previous) - elapsed
+        raise RateLimited(retry_after=int(max(retry, 0)) + 1)
     return count
 
 
