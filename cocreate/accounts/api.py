@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
@@ -102,11 +102,11 @@ def _token_out(token: ApiToken, raw: str | None = None) -> dict[str, Any]:
     response={201: NewTokenOut, **ERRORS},
     summary="Exchange email and password for an API token",
 )
-def issue_token(request: ApiRequest, payload: TokenRequest) -> tuple[int, dict[str, Any]]:
+def issue_token(request: ApiRequest, payload: TokenRequest) -> Status[dict[str, Any]]:
     token, raw = actions.issue_token_for_credentials(
         email=payload.email, password=payload.password, ip=client_ip(request), name=payload.name
     )
-    return 201, _token_out(token, raw)
+    return Status(201, _token_out(token, raw))
 
 
 @router.get("/auth/tokens", auth=AUTHENTICATED, response={200: list[TokenOut], **ERRORS})
@@ -116,9 +116,9 @@ def list_tokens(request: ApiRequest) -> Any:
 
 
 @router.post("/auth/tokens", auth=AUTHENTICATED, response={201: NewTokenOut, **ERRORS})
-def create_token(request: ApiRequest, payload: TokenCreate) -> tuple[int, dict[str, Any]]:
+def create_token(request: ApiRequest, payload: TokenCreate) -> Status[dict[str, Any]]:
     token, raw = actions.create_token(request.auth, name=payload.name)
-    return 201, _token_out(token, raw)
+    return Status(201, _token_out(token, raw))
 
 
 @router.delete("/auth/tokens/{token_id}", auth=AUTHENTICATED, response={200: TokenOut, **ERRORS})
@@ -132,11 +132,11 @@ def revoke_token(request: ApiRequest, token_id: ObjectId) -> dict[str, Any]:
     response={201: MeOut, **ERRORS},
     summary="Create an account; a confirmation link is emailed",
 )
-def sign_up(request: ApiRequest, payload: SignUpIn) -> tuple[int, User]:
+def sign_up(request: ApiRequest, payload: SignUpIn) -> Status[User]:
     from cocreate.core import ratelimit
 
     ratelimit.hit(f"signup:ip:{client_ip(request)}", 20, 3600)
-    return 201, actions.sign_up(**payload.dict())
+    return Status(201, actions.sign_up(**payload.dict()))
 
 
 @router.get("/me", auth=AUTHENTICATED, response={200: MeOut, **ERRORS})

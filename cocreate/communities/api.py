@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ninja import Path, Query, Router, Schema
+from ninja import Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
@@ -275,9 +275,9 @@ def list_communities(request: ApiRequest, q: str = Query("", max_length=100)) ->
     response={201: CommunityOut, **ERRORS},
     summary="Create a community (site staff)",
 )
-def create_community(request: ApiRequest, payload: CommunityIn) -> tuple[int, Community]:
+def create_community(request: ApiRequest, payload: CommunityIn) -> Status[Community]:
     community = actions.create_community(request.auth, **payload.dict())
-    return 201, _with_role(request, community)
+    return Status(201, _with_role(request, community))
 
 
 @router.get("/communities/{slug}", auth=PUBLIC, response={200: CommunityOut, **ERRORS})
@@ -293,14 +293,14 @@ def update_community(request: ApiRequest, slug: str, payload: CommunityPatch) ->
 
 
 @router.post("/communities/{slug}/join", response={201: MemberOut, **ERRORS})
-def join(request: ApiRequest, slug: str) -> tuple[int, Membership]:
-    return 201, actions.join(request.auth, _community(request, slug))
+def join(request: ApiRequest, slug: str) -> Status[Membership]:
+    return Status(201, actions.join(request.auth, _community(request, slug)))
 
 
 @router.post("/communities/{slug}/leave", response={204: None, **ERRORS})
-def leave(request: ApiRequest, slug: str) -> tuple[int, None]:
+def leave(request: ApiRequest, slug: str) -> Status[None]:
     actions.leave(request.auth, _community(request, slug))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/communities/{slug}/members", auth=PUBLIC, response={200: list[MemberOut], **ERRORS})
@@ -325,9 +325,9 @@ def change_role(request: ApiRequest, slug: str, user_id: ObjectId, payload: Role
 )
 def remove_member(
     request: ApiRequest, slug: str, user_id: ObjectId, payload: ReasonIn
-) -> tuple[int, None]:
+) -> Status[None]:
     actions.remove_member(request.auth, _membership(request, slug, user_id), reason=payload.reason)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get(
@@ -364,8 +364,10 @@ def list_applications(
 
 
 @router.post("/communities/{slug}/applications", response={201: ApplicationOut, **ERRORS})
-def apply(request: ApiRequest, slug: str, payload: ApplicationIn) -> tuple[int, Application]:
-    return 201, actions.apply(request.auth, _community(request, slug), answers=payload.answers)
+def apply(request: ApiRequest, slug: str, payload: ApplicationIn) -> Status[Application]:
+    return Status(
+        201, actions.apply(request.auth, _community(request, slug), answers=payload.answers)
+    )
 
 
 @router.post(
@@ -399,10 +401,10 @@ def list_invitations(request: ApiRequest, slug: str) -> Any:
 
 
 @router.post("/communities/{slug}/invitations", response={201: InvitationOut, **ERRORS})
-def create_invitation(
-    request: ApiRequest, slug: str, payload: InvitationIn
-) -> tuple[int, Invitation]:
-    return 201, actions.create_invitation(request.auth, _community(request, slug), **payload.dict())
+def create_invitation(request: ApiRequest, slug: str, payload: InvitationIn) -> Status[Invitation]:
+    return Status(
+        201, actions.create_invitation(request.auth, _community(request, slug), **payload.dict())
+    )
 
 
 @router.delete("/invitations/{invitation_id}", response={200: InvitationOut, **ERRORS})
@@ -416,8 +418,8 @@ def revoke_invitation(request: ApiRequest, invitation_id: ObjectId) -> Invitatio
 @router.post("/invitations/{code}/accept", response={201: MemberOut, **ERRORS})
 def accept_invitation(
     request: ApiRequest, code: str = Path(..., max_length=40)
-) -> tuple[int, Membership]:
-    return 201, actions.accept_invitation(request.auth, code)
+) -> Status[Membership]:
+    return Status(201, actions.accept_invitation(request.auth, code))
 
 
 # --- charter -------------------------------------------------------------------------
@@ -455,8 +457,10 @@ def charter_version(request: ApiRequest, slug: str, number: ObjectId) -> Any:
     response={201: CharterVersionOut, **ERRORS},
     summary="Publish a new charter version (staff)",
 )
-def edit_charter(request: ApiRequest, slug: str, payload: CharterIn) -> tuple[int, CharterVersion]:
-    return 201, actions.edit_charter(request.auth, _community(request, slug), **payload.dict())
+def edit_charter(request: ApiRequest, slug: str, payload: CharterIn) -> Status[CharterVersion]:
+    return Status(
+        201, actions.edit_charter(request.auth, _community(request, slug), **payload.dict())
+    )
 
 
 # --- circles ---------------------------------------------------------------------------
@@ -483,13 +487,13 @@ def list_circles(request: ApiRequest, slug: str) -> Any:
     response={201: CommunityOut, **ERRORS},
     summary="Create a circle (staff) or propose one (members)",
 )
-def create_circle(request: ApiRequest, slug: str, payload: CircleIn) -> tuple[int, Community]:
+def create_circle(request: ApiRequest, slug: str, payload: CircleIn) -> Status[Community]:
     parent = _community(request, slug)
     if can(request.auth, "circle.create", parent):
-        return 201, actions.create_circle(request.auth, parent, **payload.dict())
+        return Status(201, actions.create_circle(request.auth, parent, **payload.dict()))
     data = payload.dict()
     data.pop("join_policy")
-    return 201, actions.propose_circle(request.auth, parent, **data)
+    return Status(201, actions.propose_circle(request.auth, parent, **data))
 
 
 @router.post(
