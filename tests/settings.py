@@ -17,3 +17,8 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"  # noqa: F405
 SITE_URL = "http://testserver"
+
+# A file, not SQLite's shared in-memory database: that one reports lock conflicts at
+# once instead of honouring the busy timeout, which concurrency tests need.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405

@@ -103,6 +103,9 @@ def _add_member(community: Community, user: Any, role: str = Role.MEMBER) -> Mem
             membership = Membership.objects.create(community=community, user=user, role=role)
     except IntegrityError as exc:
         raise Conflict(_("%(name)s is already a member.") % {"name": user}) from exc
+    community.member_count = (
+        Community.objects.filter(pk=community.pk).values_list("member_count", flat=True).get()
+    )
     forget_roles(user)
     return membership
 
@@ -118,7 +121,24 @@ def _drop_member(membership: Membership) -> None:
     deleted, _rows = Membership.objects.filter(pk=membership.pk).delete()
     if deleted:
         Community.objects.filter(pk=community.pk).update(member_count=F("member_count") - 1)
+        community.member_count -= 1
     forget_roles(membership.user)
+
+
+def _lock(community: Community) -> None:
+    """Serialise membership changes of one community (row lock on PostgreSQL; SQLite
+    transactions are already serial), so "is another owner left?" stays true at commit."""
+    Community.objects.select_for_update().filter(pk=community.pk).values_list("pk").get()
+
+
+def _keep_an_owner(community: Community, leaving: Membership) -> None:
+    if (
+        leaving.role == Role.OWNER
+        and not Membership.objects.filter(community=community, role=Role.OWNER)
+        .exclude(pk=leaving.pk)
+        .exists()
+    ):
+        raise Conflict(_("A community needs at least one owner."))
 
 
 # --- communities and charters -------------------------------------------------------
@@ -277,9 +297,12 @@ def join(actor: Any, community: Community) -> Membership:
 def leave(actor: Any, community: Community) -> None:
     require(actor, "community.leave", community)
     with transaction.atomic():
+        _lock(community)
         membership = Membership.objects.select_for_update().get(community=community, user=actor)
+        _keep_an_owner(community, membership)
         _drop_member(membership)
         events.record("membership.left", actor=actor, community=community, user_id=actor.pk)
+    forget_roles(actor)
 
 
 def apply(actor: Any, community: Community, *, answers: list[str] | None = None) -> Application:
@@ -461,17 +484,12 @@ def change_role(actor: Any, membership: Membership, role: str) -> Membership:
     ):
         raise Invalid(fields={"role": _("Only an owner can grant this role.")})
     with transaction.atomic():
+        _lock(community)
         current = Membership.objects.select_for_update().get(pk=membership.pk)
         old = current.role
         if old == role:
             return current
-        if (
-            old == Role.OWNER
-            and not Membership.objects.filter(community=community, role=Role.OWNER)
-            .exclude(pk=current.pk)
-            .exists()
-        ):
-            raise Conflict(_("A community needs at least one owner."))
+        _keep_an_owner(community, current)
         current.role = role
         current.save(update_fields=["role"])
         events.record(
@@ -491,18 +509,13 @@ def remove_member(actor: Any, membership: Membership, *, reason: str) -> None:
     require(actor, "membership.remove", membership)
     reason = _text(reason, "reason", max_length=1000, required=True)
     with transaction.atomic():
+        _lock(membership.community)
         current = (
             Membership.objects.select_for_update()
             .select_related("community", "user")
             .get(pk=membership.pk)
         )
-        if (
-            current.role == Role.OWNER
-            and not Membership.objects.filter(community=current.community, role=Role.OWNER)
-            .exclude(pk=current.pk)
-            .exists()
-        ):
-            raise Conflict(_("A community needs at least one owner."))
+        _keep_an_owner(current.community, current)
         _drop_member(current)
         events.record(
             "membership.removed",

@@ -167,7 +167,8 @@ def _join_context(request: HttpRequest, community: Community) -> dict[str, Any]:
     return {
         "community": community,
         "my_role": role_in(user, community),
-        "can_join": can(user, "community.join", community),
+        # A full community offers no Join button (joining would be a 409 "no seats").
+        "can_join": can(user, "community.join", community) and community.seats_left != 0,
         "can_apply": can(user, "community.apply", community),
         "can_leave": can(user, "community.leave", community),
         "needs_parent": community.parent_id is not None
