@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cocreate.communities.models import (
-    MANAGING_ROLES,
     Application,
     ApplicationStatus,
     CharterVersion,
@@ -473,16 +472,8 @@ def accept_invitation(actor: Any, code: str) -> Membership:
 def change_role(actor: Any, membership: Membership, role: str) -> Membership:
     require(actor, "membership.change_role", membership)
     role = _choice(role, Role, "role")
+    require(actor, "membership.grant_role", (membership, role))
     community = membership.community
-    from cocreate.core.permissions import can, role_in
-
-    # Staff may hand out roles below staff; only owners (or site staff) grant staff/owner.
-    if role in MANAGING_ROLES and not (
-        can(actor, "community.create")
-        or role_in(actor, community) == Role.OWNER
-        or (community.parent_id and role_in(actor, community.parent) == Role.OWNER)
-    ):
-        raise Invalid(fields={"role": _("Only an owner can grant this role.")})
     with transaction.atomic():
         _lock(community)
         current = Membership.objects.select_for_update().get(pk=membership.pk)

@@ -126,6 +126,23 @@ def _can_change_role(user: Any, membership: Any) -> bool:
     return manages(user, community) and membership.role not in MANAGING_ROLES
 
 
+def _can_grant(user: Any, change: tuple[Any, str]) -> bool:
+    """May `user` give `membership` this role? Managing roles are the owners' to grant."""
+    from cocreate.communities.models import MANAGING_ROLES, Role
+
+    membership, role = change
+    if not _can_change_role(user, membership):
+        return False
+    if role not in MANAGING_ROLES:
+        return True
+    community = membership.community
+    return (
+        is_site_staff(user)
+        or role_in(user, community) == Role.OWNER
+        or (community.parent_id is not None and role_in(user, community.parent) == Role.OWNER)
+    )
+
+
 def _can_remove(user: Any, membership: Any) -> bool:
     if _active(user) and membership.user_id == user.pk:
         return False  # leaving is its own verb
@@ -169,6 +186,7 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     ),
     "application.decide": _can_decide_application,
     "membership.change_role": _can_change_role,
+    "membership.grant_role": _can_grant,
     "membership.remove": _can_remove,
 }
 

@@ -1,0 +1,238 @@
+"""The permission grid: every page route and API operation, called as each of the
+seven roles. Allowed roles must succeed; everyone else must be refused (login
+redirect, 401, 403 or 404, never a 500) with nothing changed in the database. A GET
+never changes anything, whoever sends it. A route missing from the grid (see
+tests/core/grid_data.py) fails `test_every_route_and_api_operation_is_in_the_grid`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from cocreate.accounts.models import ApiToken, User
+from cocreate.communities.models import (
+    Application,
+    CharterVersion,
+    Community,
+    Invitation,
+    Membership,
+)
+from cocreate.core.api import api as ninja_api
+from tests.core.grid_data import GRID, ROLES, Case, Scenario, build_scenario
+
+pytestmark = pytest.mark.django_db
+
+API_PREFIX = "api/v1/"
+# Routes that are not the application's: uploaded files and static files served by
+# Django itself, and Django's own admin if it is ever mounted.
+SKIPPED_CALLBACK_MODULES = ("django.views.static", "django.contrib.staticfiles")
+SKIPPED_NAMESPACES = ("admin",)
+
+# Every model is counted; these are also compared row by row (through a hash).
+HASHED_MODELS = [Membership, Application, Invitation, CharterVersion, Community, User, ApiToken]
+
+
+# --- collecting routes ----------------------------------------------------------------
+
+
+def _api_operations() -> set[str]:
+    schema = ninja_api.get_openapi_schema()
+    return {
+        f"{method.upper()} {path}"
+        for path, operations in schema["paths"].items()
+        for method in operations
+    }
+
+
+def _walk(
+    patterns: list[Any], prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str, URLPattern]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or ""
+            full_ns = f"{namespace}:{ns}" if namespace and ns else ns or namespace
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), full_ns)
+        else:
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
+            yield prefix + str(entry.pattern), name or "", entry
+
+
+def _plain(route: str) -> str:
+    """'api/v1/x/<int:id>' -> 'api/v1/x/<id>' so it compares with an OpenAPI path."""
+    return re.sub(r"<(?:\w+:)?(\w+)>", r"<\1>", route)
+
+
+def collected_routes() -> set[str]:
+    """Every page route (by name, or by pattern when unnamed), plus every API
+    operation as 'METHOD /api/v1/path'. Routes under api/v1/ that are operations are
+    covered through the OpenAPI schema; the other api/v1/ routes (schema, docs,
+    root) are pages."""
+    operations = _api_operations()
+    operation_routes = {
+        _plain(re.sub(r"\{(\w+)\}", r"<\1>", op.split(" ", 1)[1].lstrip("/"))) for op in operations
+    }
+    routes = set(operations)
+    for route, name, pattern in _walk(get_resolver().url_patterns):
+        module = getattr(pattern.callback, "__module__", "") or ""
+        if module.startswith(SKIPPED_CALLBACK_MODULES):
+            continue
+        if name.split(":", 1)[0] in SKIPPED_NAMESPACES:
+            continue
+        if route.startswith(API_PREFIX) and _plain(route) in operation_routes:
+            continue
+        routes.add(name or route)
+    return routes
+
+
+def test_every_route_and_api_operation_is_in_the_grid():
+    routes = collected_routes()
+    in_grid = {case.key for case in GRID}
+    missing = sorted(routes - in_grid)
+    stale = sorted(in_grid - routes)
+    assert not missing, f"routes without a row in tests/core/grid_data.py: {missing}"
+    assert not stale, f"grid rows for routes that no longer exist: {stale}"
+
+
+def test_the_grid_sees_the_routes_it_must():
+    """Guards the collector itself: a walk that found nothing would pass the test
+    above with an empty grid."""
+    routes = collected_routes()
+    assert {"home", "communities:detail", "accounts:login", "api:openapi-json"} <= routes
+    assert "POST /api/v1/communities/{slug}/join" in routes
+    assert not any(r.startswith(("media", "^media")) for r in routes)
+    # API operations are covered through the schema, not again as named page routes.
+    assert not {"api:join", "api:me", "api:create_community"} & routes
+
+
+# --- snapshot -------------------------------------------------------------------------
+
+
+def snapshot() -> dict[str, str | int]:
+    """Row counts of every model (one query) and a hash of the rows of the models a
+    permission hole would touch. Event and RateBucket are counted like everything
+    else: no refused request in this grid logs in or hits a rate limit."""
+    models = apps.get_models()
+    quote = connection.ops.quote_name
+    counts = ", ".join(f"(SELECT COUNT(*) FROM {quote(m._meta.db_table)})" for m in models)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {counts}")
+        row = cursor.fetchone()
+    state: dict[str, str | int] = {
+        f"count {model._meta.label}": n for model, n in zip(models, row, strict=True)
+    }
+    for model in HASHED_MODELS:
+        rows = list(model._default_manager.order_by("pk").values_list())
+        state[f"rows {model._meta.label}"] = hashlib.md5(
+            repr(rows).encode(), usedforsecurity=False
+        ).hexdigest()
+    return state
+
+
+def changed(before: dict[str, str | int], after: dict[str, str | int]) -> list[str]:
+    return sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
+
+
+# --- running one cell -------------------------------------------------------------------
+
+
+@pytest.fixture
+def scenario(community, owner, staff, moderator, member, outsider, site_staff):
+    users = {
+        "owner": owner,
+        "staff": staff,
+        "moderator": moderator,
+        "member": member,
+        "outsider": outsider,
+        "site_staff": site_staff,
+    }
+    return lambda role: build_scenario(role, community, users)
+
+
+def client_for(case: Case, s: Scenario) -> Client:
+    """API: the actor's Bearer token (none for anonymous). Pages: a session made by
+    force_login before the snapshot; the test client skips CSRF checks."""
+    if case.api:
+        return Client(headers={"Authorization": f"Bearer {s.raw_token}"} if s.raw_token else {})
+    client = Client()
+    if s.actor is not None:
+        client.force_login(s.actor)
+    return client
+
+
+def send(client: Client, case: Case, s: Scenario) -> Any:
+    url = case.url(s)
+    data = case.data(s) if case.data else None
+    if case.method == "GET":
+        return client.get(url)
+    if case.api:
+        body = json.dumps(data) if data is not None else ""
+        return client.generic(case.method, url, body, content_type="application/json")
+    return client.post(url, data or {})
+
+
+def _redirects_to_login(response: Any) -> bool:
+    return response.status_code == 302 and response["Location"].startswith(
+        reverse("accounts:login")
+    )
+
+
+def describe(response: Any) -> str:
+    location = f" -> {response['Location']}" if response.has_header("Location") else ""
+    body = response.content[:300].decode(errors="replace") if response.status_code >= 400 else ""
+    return f"{response.status_code}{location} {body}".strip()
+
+
+CELLS = [pytest.param(case, role, id=f"{case.id}|{role}") for case in GRID for role in ROLES]
+
+
+@pytest.mark.parametrize(("case", "role"), CELLS)
+def test_permission_grid(case: Case, role: str, scenario):
+    s = scenario(role)
+    if case.setup:
+        case.setup(s)
+    client = client_for(case, s)
+    before = snapshot()
+    response = send(client, case, s)
+    after = snapshot()
+    status = response.status_code
+    what = f"{case.id} as {role}: {describe(response)}"
+    assert status < 500, what
+
+    if role in case.allow:
+        if case.api:
+            assert 200 <= status < 300, f"allowed but refused: {what}"
+        else:
+            ok = 200 <= status < 300 or (
+                status == 302
+                and (case.success_may_redirect_to_login or not _redirects_to_login(response))
+            )
+            assert ok, f"allowed but refused: {what}"
+        if case.method == "GET" or role in case.noop:
+            assert not changed(before, after), f"changed {changed(before, after)}: {what}"
+        else:
+            # A success status on a write that did nothing is a form re-rendered with
+            # errors, or a permission check that quietly skipped the work.
+            assert changed(before, after), f"allowed, but nothing was written: {what}"
+        return
+
+    assert not changed(before, after), f"refused but changed {changed(before, after)}: {what}"
+    refused = {401, 403, 404}
+    if case.api:
+        assert status in refused, f"should be refused with 401/403/404: {what}"
+        assert "error" in response.json(), what
+    elif role == "anonymous":
+        assert status in refused or _redirects_to_login(response), (
+            f"should be refused or sent to log in: {what}"
+        )
+    else:
+        assert status in refused, f"should be refused with 403/404: {what}"
