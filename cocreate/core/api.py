@@ -14,6 +14,7 @@ from ninja.pagination import PageNumberPagination
 from ninja.params.functions import Path as PathParam
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
+from pydantic import Field
 
 from cocreate.core.errors import ActionError, RateLimited
 
@@ -74,6 +75,11 @@ class ErrorOut(Schema):
 
 class Pagination(PageNumberPagination):
     """?page=N&page_size=M (at most 100) -> {"items": [...], "count": total}."""
+
+    class Input(Schema):
+        # Bounded so a huge page number is a 422, not an offset the database rejects.
+        page: int = Field(1, ge=1, le=1_000_000)
+        page_size: int | None = Field(None, ge=1, le=1_000_000)  # served at most 100
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("page_size", settings.NINJA_PAGINATION_PER_PAGE)

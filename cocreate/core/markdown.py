@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -40,11 +41,25 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 
 
+def _cell_open(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+    # markdown-it aligns table cells with a style attribute, which the sanitiser
+    # (rightly) strips; the plain align attribute survives it.
+    token = tokens[idx]
+    style = str(token.attrGet("style") or "")
+    if style.startswith("text-align:"):
+        token.attrs.pop("style", None)
+        token.attrSet("align", style.partition(":")[2].strip())
+    return str(self.renderToken(tokens, idx, options, env))
+
+
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(
         ["table", "strikethrough"]
     )
+    md.add_render_rule("th_open", _cell_open)
+    md.add_render_rule("td_open", _cell_open)
+    return md
 
 
 def render(text: str) -> SafeString:
