@@ -40,10 +40,10 @@ typecheck: $(VENV)/.test-installed
 pytest: pytest-sqlite pytest-postgres
 
 pytest-sqlite: $(VENV)/.test-installed
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2
 
 pytest-postgres: $(VENV)/.test-installed
-	scripts/with-postgres.sh $(BIN)/pytest -q
+	scripts/with-postgres.sh $(BIN)/pytest -q -n 2
 
 # Refresh the translation catalogue after changing UI strings (needs gettext).
 messages: $(VENV)/.run-installed
