@@ -5,7 +5,6 @@ thread has its own database connection, closed when the thread ends."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -16,32 +15,9 @@ from cocreate.communities.models import Community, Membership, Role
 from cocreate.core.errors import ActionError
 from tests.communities.helpers import assert_member_counts_exact
 from tests.factories import CommunityFactory, UserFactory, add_member
+from tests.threads import run_at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_at_once(n: int, work: Callable[[int], Any]) -> list[Any]:
-    """Run work(i) for i in range(n) in n threads released together; return each
-    result (or the exception it raised)."""
-    start = threading.Barrier(n)
-    results: list[Any] = [None] * n
-
-    def target(i: int) -> None:
-        try:
-            start.wait(timeout=30)
-            results[i] = work(i)
-        except BaseException as exc:
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a thread did not finish"
-    return results
 
 
 def only_expected_failures(results: list[Any]) -> None:

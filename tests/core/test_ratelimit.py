@@ -4,17 +4,14 @@ starts afresh in the next window, and never loses a count under concurrency."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
-from django.db import connection
 
 from cocreate.core import ratelimit
 from cocreate.core.errors import RateLimited
 from cocreate.core.models import RateBucket
+from tests.threads import run_at_once
 
 # 10 seconds into a 60-second window (the epoch is a multiple of 60 s).
 T0 = datetime(2026, 3, 1, 12, 0, 10, tzinfo=UTC)
@@ -115,30 +112,6 @@ class TestPeekResetPrune:
         ratelimit.hit("recent", 5, 60, now=now)
         assert ratelimit.prune() == 1
         assert list(RateBucket.objects.values_list("key", flat=True)) == ["recent"]
-
-
-def run_at_once(n: int, work: Callable[[int], Any]) -> list[Any]:
-    """Run work(i) in n threads released together; each thread has its own database
-    connection, closed when it ends. Returns each result or exception."""
-    start = threading.Barrier(n)
-    results: list[Any] = [None] * n
-
-    def target(i: int) -> None:
-        try:
-            start.wait(timeout=30)
-            results[i] = work(i)
-        except BaseException as exc:
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a thread did not finish"
-    return results
 
 
 THREADS = 8
