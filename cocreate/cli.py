@@ -88,10 +88,13 @@ def main(argv: list[str] | None = None) -> int:
         import django
 
         django.setup()
+        from cocreate.core.schedule import start_ticker
         from cocreate.core.tasks import process_events
 
-        # Catch up on events recorded while no worker ran, then wait for new tasks.
+        # Catch up on events recorded while no worker ran, then wait for new tasks;
+        # the ticker enqueues the periodic jobs (expiry, reviews) once a minute.
         process_events.enqueue()
+        start_ticker()
         argv = [argv[0], "db_worker", "--queue-name", "*", *argv[2:]]
     from django.core.management import execute_from_command_line
 

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "cocreate.core",
     "cocreate.accounts",
     "cocreate.communities",
+    "cocreate.challenges",
+    "cocreate.ideas",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("cocreate.accounts.urls")),
     path("", include("cocreate.communities.urls")),
+    path("", include("cocreate.challenges.urls")),
+    path("", include("cocreate.ideas.urls")),
     # Uploaded media (avatars, logos): re-encoded images under random names.
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]

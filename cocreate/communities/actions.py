@@ -188,6 +188,10 @@ def create_community(
             )
             _add_member(community, actor, Role.OWNER)
             events.record("community.created", actor=actor, community=community, target=community)
+            # Every community has an always-open idea box from the start.
+            from cocreate.challenges.actions import idea_box
+
+            idea_box(community)
     except IntegrityError as exc:
         raise Invalid(fields={"slug": _("This address is already taken.")}) from exc
     return community

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -16,6 +15,7 @@ from cocreate.communities.models import (
     Membership,
     Visibility,
 )
+from cocreate.core.diff import line_diff
 from cocreate.core.models import Event
 from cocreate.core.permissions import is_site_staff
 
@@ -95,13 +95,9 @@ def charter_diff(old: CharterVersion | None, new: CharterVersion) -> list[dict[s
     """Line diff per charter section, for the history page and the API."""
     sections = []
     for field in ("mission", "values", "rules"):
-        before = (getattr(old, field) if old else "").splitlines()
-        after = getattr(new, field).splitlines()
-        lines = []
-        for line in difflib.unified_diff(before, after, lineterm="", n=2):
-            if line.startswith(("---", "+++")):
-                continue
-            kind = {"+": "add", "-": "del", "@": "head"}.get(line[:1], "ctx")
-            lines.append({"kind": kind, "text": line[1:] if kind != "head" else line})
-        sections.append({"field": field, "changed": before != after, "lines": lines})
+        before = getattr(old, field) if old else ""
+        after = getattr(new, field)
+        sections.append(
+            {"field": field, "changed": before != after, "lines": line_diff(before, after)}
+        )
     return sections

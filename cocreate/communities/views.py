@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from cocreate.challenges.models import Challenge
 from cocreate.communities import actions, queries
 from cocreate.communities.models import (
     Application,
@@ -189,6 +190,11 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         **_join_context(request, community),
         "charter": community.current_charter(),
+        "challenges": list(
+            Challenge.objects.filter(community=community, status="published").order_by(
+                "-is_idea_box", "-published_at", "-pk"
+            )[:6]
+        ),
         "circles": circles,
         "members": queries.members(community)[:12],
         "role_counts": queries.role_counts(community),

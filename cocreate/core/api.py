@@ -166,10 +166,14 @@ ObjectId = Annotated[int, PathParam(ge=1, le=2**53)]
 
 def register_routers() -> None:
     from cocreate.accounts.api import router as accounts_router
+    from cocreate.challenges.api import router as challenges_router
     from cocreate.communities.api import router as communities_router
+    from cocreate.ideas.api import router as ideas_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", communities_router)
+    api.add_router("/", challenges_router)
+    api.add_router("/", ideas_router)
 
 
 register_routers()

@@ -161,6 +161,83 @@ def _can_decide_application(user: Any, application: Any) -> bool:
     return manages(user, application.community)
 
 
+# --- challenges and ideas ------------------------------------------------------------
+
+
+def _can_view_challenge(user: Any, challenge: Any) -> bool:
+    if not _can_view(user, challenge.community):
+        return False
+    return bool(challenge.is_published or manages(user, challenge.community))
+
+
+def _authors(idea: Any) -> set[int]:
+    """The author and accepted co-authors, memoised on the idea."""
+    if "_cocreate_authors" not in idea.__dict__:
+        ids = set(idea.coauthors.filter(status="accepted").values_list("user_id", flat=True))
+        if idea.author_id:
+            ids.add(idea.author_id)
+        idea.__dict__["_cocreate_authors"] = ids
+    return idea.__dict__["_cocreate_authors"]
+
+
+def is_author(user: Any, idea: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.pk in _authors(idea))
+
+
+def _takes_part(user: Any, community: Any) -> bool:
+    """Confirmed, active and a member (site staff may act in any community)."""
+    return _active(user) and (is_member(user, community) or is_site_staff(user))
+
+
+def _can_submit(user: Any, challenge: Any) -> bool:
+    return (
+        _takes_part(user, challenge.community)
+        and challenge.is_published
+        and challenge.allows("submit")
+    )
+
+
+def _can_edit_idea(user: Any, idea: Any) -> bool:
+    from cocreate.ideas.models import OPEN_STAGES
+
+    return (
+        _active(user)
+        and is_author(user, idea)
+        and idea.stage in OPEN_STAGES
+        and idea.challenge.allows("edit")
+    )
+
+
+def _can_support(user: Any, idea: Any) -> bool:
+    from cocreate.ideas.models import OPEN_STAGES
+
+    return (
+        _takes_part(user, idea.challenge.community)
+        and not is_author(user, idea)
+        and idea.stage in OPEN_STAGES
+        and idea.challenge.allows("support")
+    )
+
+
+def _can_withdraw_support(user: Any, idea: Any) -> bool:
+    """While an idea collects support; whether this person supports it is the action's
+    question (a 409 when not)."""
+    from cocreate.ideas.models import OPEN_STAGES
+
+    return (
+        _active(user)
+        and _can_view_challenge(user, idea.challenge)
+        and idea.stage in OPEN_STAGES
+        and idea.challenge.allows("support")
+    )
+
+
+def _can_invite_coauthor(user: Any, idea: Any) -> bool:
+    from cocreate.ideas.models import OPEN_STAGES
+
+    return _active(user) and idea.author_id == user.pk and idea.stage in OPEN_STAGES
+
+
 RULES: dict[str, Callable[[Any, Any], bool]] = {
     # site
     "community.create": lambda user, _obj: is_site_staff(user),
@@ -188,6 +265,20 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "membership.change_role": _can_change_role,
     "membership.grant_role": _can_grant,
     "membership.remove": _can_remove,
+    # challenges
+    "challenge.create": lambda user, c: c.parent_id is None and manages(user, c),
+    "challenge.view": _can_view_challenge,
+    "challenge.edit": lambda user, ch: manages(user, ch.community),
+    "ladder.edit": lambda user, c: manages(user, c),
+    # ideas
+    "idea.submit": _can_submit,
+    "idea.view": lambda user, idea: _can_view_challenge(user, idea.challenge),
+    "idea.edit": _can_edit_idea,
+    "idea.support": _can_support,
+    "idea.withdraw_support": _can_withdraw_support,
+    "idea.change_stage": lambda user, idea: manages(user, idea.challenge.community),
+    "idea.invite_coauthor": _can_invite_coauthor,
+    "idea.view_supporter_answers": lambda user, idea: manages(user, idea.challenge.community),
 }
 
 

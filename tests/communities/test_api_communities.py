@@ -57,9 +57,7 @@ def paginated_operations() -> set[str]:
         if op is None:
             continue
         params = {p["name"] for p in op.get("parameters", [])}
-        if {"page", "page_size"} <= params and path.startswith(
-            ("/api/v1/communities", "/api/v1/applications", "/api/v1/invitations")
-        ):
+        if {"page", "page_size"} <= params and "communities" in op.get("tags", []):
             found.add(path.removeprefix("/api/v1"))
     return found
 

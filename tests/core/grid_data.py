@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.hashers import make_password
 from django.db.models import F
@@ -66,6 +67,9 @@ class Scenario:
     spare_token: ApiToken | None  # a second token of the actor, to revoke
     foreign_token: ApiToken  # someone else's token
     own_application: Application | None = None  # set by the `own_application` setup
+    # Challenges and ideas (tests/core/grid_ideas.py), built only for the rows that
+    # need them (`Case.world`).
+    world: Any = None
 
     @property
     def own_token_id(self) -> int:
@@ -223,13 +227,15 @@ class Case:
     label: str
     url: Callable[[Scenario], str]
     allow: frozenset[str]
-    data: Callable[[Scenario], dict[str, Any]] | None = None
+    data: Callable[[Scenario], Any] | None = None  # form fields, or the JSON body
     setup: Callable[[Scenario], None] | None = None
     # Roles that get a success status but for whom the request must change nothing.
     noop: frozenset[str] = NOBODY
     # A page whose success is a redirect to the log-in page (e.g. confirming an email
     # address while signed out).
     success_may_redirect_to_login: bool = False
+    # The row needs the challenges and ideas of tests/core/grid_ideas.py.
+    world: bool = False
 
     @property
     def api(self) -> bool:
@@ -241,16 +247,21 @@ class Case:
         return f"{op}|{self.label}"
 
 
+def _query(s: Scenario, query: Callable[[Scenario], dict[str, Any]] | None) -> str:
+    return "?" + urlencode(query(s)) if query else ""
+
+
 def page(
     name: str,
     method: str,
     label: str,
     allow: frozenset[str],
     args: Callable[[Scenario], list[Any]] | None = None,
+    query: Callable[[Scenario], dict[str, Any]] | None = None,
     **kwargs: Any,
 ) -> Case:
     def url(s: Scenario) -> str:
-        return reverse(name, args=args(s) if args else [])
+        return reverse(name, args=args(s) if args else []) + _query(s, query)
 
     return Case(key=name, method=method, label=label, url=url, allow=allow, **kwargs)
 
@@ -261,11 +272,12 @@ def api(
     label: str,
     allow: frozenset[str],
     params: Callable[[Scenario], dict[str, Any]] | None = None,
-    body: Callable[[Scenario], dict[str, Any]] | None = None,
+    body: Callable[[Scenario], Any] | None = None,
+    query: Callable[[Scenario], dict[str, Any]] | None = None,
     **kwargs: Any,
 ) -> Case:
     def url(s: Scenario) -> str:
-        return "/api/v1" + path.format(**(params(s) if params else {}))
+        return "/api/v1" + path.format(**(params(s) if params else {})) + _query(s, query)
 
     return Case(
         key=f"{method} /api/v1{path}",

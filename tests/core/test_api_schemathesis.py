@@ -18,12 +18,14 @@ import json
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.result import Err, Ok
@@ -34,9 +36,11 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from cocreate.accounts.actions import create_token
+from cocreate.challenges import actions as challenge_actions
 from cocreate.communities import actions as community_actions
 from cocreate.communities.models import Role
 from cocreate.core.api import api
+from cocreate.ideas import actions as idea_actions
 from cocreate.wsgi import application
 from tests.factories import UserFactory, add_member
 
@@ -126,8 +130,55 @@ def world(db) -> World:
     proposed = community_actions.propose_circle(
         member, community, name="Cargo", slug="contract-cargo", description="Kids and groceries."
     )
+    challenge = challenge_actions.create_challenge(
+        boss,
+        community,
+        title="Lighter locks",
+        brief="What would make locking easier?",
+        supporter_questions=["What would you pay?"],
+        response_days=30,
+    )
+    now = timezone.now()
+    challenge_actions.set_phases(
+        boss,
+        challenge,
+        [
+            {
+                "kind": "submission",
+                "starts_at": now - timedelta(days=1),
+                "ends_at": now + timedelta(days=30),
+            },
+            {"kind": "review", "starts_at": now + timedelta(days=30)},
+        ],
+    )
+    challenge_actions.publish_terms(boss, challenge, usage="We may build it.")
+    challenge_actions.publish_challenge(boss, challenge)
+    draft = challenge_actions.create_challenge(boss, community, title="Draft")
+    idea = idea_actions.submit_idea(
+        member, challenge, title="Fold-out lock", body="A lock that folds.", accept_terms=True
+    )
+    idea_actions.support(moderator, idea, answers={"What would you pay?": "30"})
+    remix = idea_actions.submit_idea(
+        moderator,
+        challenge,
+        title="Fold-out lock 2",
+        body="Lighter.",
+        accept_terms=True,
+        parent=idea,
+    )
+    idea_actions.define_stage(
+        boss, community, key="pilot", name="Pilot", follows=["accepted"], leads_to=["delivered"]
+    )
+    duplicate = idea_actions.submit_idea(
+        member, challenge, title="Folding lock", body="A lock that folds.", accept_terms=True
+    )
+    merge = idea_actions.merge_ideas(boss, duplicate, idea, reason="Same idea.")
     token, raw = create_token(boss, name="contract")
     base = {
+        "key": "pilot",
+        "merge_id": merge.pk,
+        "challenge_id": challenge.pk,
+        "idea_id": idea.pk,
         "slug": community.slug,
         "user_id": member.pk,
         "application_id": pending.pk,
@@ -140,7 +191,14 @@ def world(db) -> World:
         token=raw,
         path_parameters=[
             base,
-            {**base, "slug": proposed.slug, "user_id": moderator.pk, "number": 1},
+            {
+                **base,
+                "slug": proposed.slug,
+                "user_id": moderator.pk,
+                "number": 1,
+                "challenge_id": draft.pk,
+                "idea_id": remix.pk,
+            },
             {**base, "slug": circle.slug, "user_id": boss.pk, "number": 1},
         ],
     )

@@ -1,6 +1,7 @@
 """The `cocreate` command, run as a real process on a fresh SQLite database:
 `help` lists Django's commands, and `demo` (run twice after `migrate`) creates the
-bilingual demo community once. Four subprocesses in all: help, migrate, demo, demo."""
+bilingual demo community once, with its challenges and ideas. Four subprocesses in
+all: help, migrate, demo, demo."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -67,6 +69,26 @@ class DemoRun:
     def query(self, sql: str, *params: object) -> list[tuple]:
         with sqlite3.connect(self.db) as conn:
             return conn.execute(sql, params).fetchall()
+
+    def value(self, sql: str, *params: object) -> object:
+        return self.query(sql, *params)[0][0]
+
+    @property
+    def community_id(self) -> int:
+        return int(self.value("SELECT id FROM communities_community WHERE slug = 'nimbus-riders'"))
+
+    def challenges(self) -> list[tuple[int, str, int]]:
+        return self.query(
+            "SELECT id, title, is_idea_box FROM challenges_challenge WHERE community_id = ?",
+            self.community_id,
+        )
+
+    def ideas_sql(self) -> str:
+        """The demo community's ideas, as a subquery of ids."""
+        return (
+            "SELECT i.id FROM ideas_idea i JOIN challenges_challenge c ON c.id = i.challenge_id "
+            f"WHERE c.community_id = {self.community_id}"
+        )
 
 
 @pytest.fixture(scope="module")
@@ -168,3 +190,230 @@ def test_demo_records_events_for_what_it_did(demo):
 def test_running_demo_twice_changes_nothing(demo):
     assert demo.after_second == demo.after_first
     assert "already" in demo.second.stdout.lower()
+
+
+# --- challenges and ideas ---------------------------------------------------------------
+
+
+def _now_text() -> str:
+    """Now, as SQLite stores Django's datetimes (UTC text that sorts like the moments)."""
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _in(ids: list[int]) -> str:
+    return ",".join(str(pk) for pk in ids) or "NULL"
+
+
+def test_demo_has_an_idea_box_and_three_challenges_one_in_each_phase(demo):
+    challenges = demo.challenges()
+    assert len(challenges) == 4
+    assert sum(is_box for _pk, _title, is_box in challenges) == 1
+    now = _now_text()
+    current = {}
+    for pk, title, is_box in challenges:
+        phases = demo.value("SELECT COUNT(*) FROM challenges_phase WHERE challenge_id = ?", pk)
+        if is_box:
+            assert phases == 0  # the idea box is always open
+            continue
+        status = demo.value("SELECT status FROM challenges_challenge WHERE id = ?", pk)
+        assert status == "published"
+        assert phases == 5
+        kinds = demo.query(
+            "SELECT kind FROM challenges_phase WHERE challenge_id = ? AND starts_at <= ? "
+            "AND (ends_at IS NULL OR ends_at > ?)",
+            pk,
+            now,
+            now,
+        )
+        assert len(kinds) == 1, title
+        current[title] = kinds[0][0]
+    assert sorted(current.values()) == ["review", "submission", "support"]
+    assert current["Rain-proof commuting · 雨天通勤"] == "submission"
+
+
+def test_demo_challenges_have_briefs_owners_juries_prizes_and_terms(demo):
+    ids = [pk for pk, _title, is_box in demo.challenges() if not is_box]
+    for pk in ids:
+        brief, need, criteria, owner_id = demo.query(
+            "SELECT brief, what_we_need, success_criteria, owner_id "
+            "FROM challenges_challenge WHERE id = ?",
+            pk,
+        )[0]
+        assert "###" in brief or "**" in brief  # Markdown
+        assert need and criteria
+        owner_role = demo.value(
+            "SELECT role FROM communities_membership WHERE community_id = ? AND user_id = ?",
+            demo.community_id,
+            owner_id,
+        )
+        assert owner_role in {"owner", "staff"}
+        jury = demo.query("SELECT role FROM challenges_jurymember WHERE challenge_id = ?", pk)
+        assert 2 <= len(jury) <= 3 and all(role for (role,) in jury)
+        prizes = demo.value("SELECT COUNT(*) FROM challenges_prize WHERE challenge_id = ?", pk)
+        assert prizes >= 1
+        first_terms = demo.value(
+            "SELECT MIN(number) FROM challenges_termsversion WHERE challenge_id = ?", pk
+        )
+        assert first_terms == 1
+
+    def count(table: str, condition: str) -> int:
+        return int(
+            demo.value(f"SELECT COUNT(*) FROM {table} WHERE {condition} AND id IN ({_in(ids)})")
+        )
+
+    assert demo.value(
+        f"SELECT COUNT(*) FROM challenges_prize WHERE points > 0 AND challenge_id IN ({_in(ids)})"
+    )
+    assert count("challenges_challenge", "response_days > 0") >= 1
+    assert count("challenges_challenge", "supporter_questions != '[]'") >= 1
+    windows = demo.value(
+        f"SELECT COUNT(*) FROM challenges_reviewwindow WHERE challenge_id IN ({_in(ids)})"
+    )
+    assert windows >= 1
+    # The rain challenge has a second terms version; its ideas record which one they accepted.
+    rain = demo.value("SELECT id FROM challenges_challenge WHERE title LIKE 'Rain-proof%'")
+    versions = demo.value(
+        "SELECT MAX(number) FROM challenges_termsversion WHERE challenge_id = ?", rain
+    )
+    assert versions == 2
+    accepted = demo.value(
+        "SELECT COUNT(DISTINCT terms_version_id) FROM ideas_idea WHERE challenge_id = ?", rain
+    )
+    assert accepted == 2
+
+
+def test_demo_has_three_hundred_ideas_in_both_languages(demo):
+    ideas = demo.ideas_sql()
+    assert demo.value(f"SELECT COUNT(*) FROM ideas_idea WHERE id IN ({ideas})") >= 300
+    by_language = dict(
+        demo.query(f"SELECT language, COUNT(*) FROM ideas_idea WHERE id IN ({ideas}) GROUP BY 1")
+    )
+    assert set(by_language) == {"en", "zh-hans"}
+    assert min(by_language.values()) >= 100  # about half each
+    titles = [t for (t,) in demo.query(f"SELECT title FROM ideas_idea WHERE id IN ({ideas})")]
+    assert len(set(titles)) >= 290  # varied text, not one idea repeated
+    chinese = [t for t in titles if any("\u4e00" <= ch <= "\u9fff" for ch in t)]
+    assert len(chinese) >= 100
+    # Every challenge and the idea box have ideas, and the stored counts are right.
+    for pk, title, _is_box in demo.challenges():
+        stored = demo.value("SELECT idea_count FROM challenges_challenge WHERE id = ?", pk)
+        counted = demo.value("SELECT COUNT(*) FROM ideas_idea WHERE challenge_id = ?", pk)
+        assert stored == counted >= 40, title
+
+
+def test_demo_ideas_have_remixes_co_authors_and_edits(demo):
+    ideas = demo.ideas_sql()
+
+    def count(sql: str) -> int:
+        return int(demo.value(sql))
+
+    assert count(f"SELECT COUNT(*) FROM ideas_idea WHERE id IN ({ideas}) AND parent_id > 0") >= 25
+    remixes_of_remixes = count(
+        f"SELECT COUNT(*) FROM ideas_idea i JOIN ideas_idea p ON p.id = i.parent_id "
+        f"WHERE i.id IN ({ideas}) AND p.parent_id > 0"
+    )
+    assert remixes_of_remixes >= 1
+    coauthors = count(
+        f"SELECT COUNT(*) FROM ideas_coauthor WHERE idea_id IN ({ideas}) AND status = 'accepted'"
+    )
+    assert coauthors >= 10
+    edited = count(f"SELECT COUNT(*) FROM ideas_idea WHERE id IN ({ideas}) AND version_count > 1")
+    assert edited >= 10
+    versions = count(f"SELECT COUNT(*) FROM ideas_ideaversion WHERE idea_id IN ({ideas})")
+    assert versions == count(f"SELECT SUM(version_count) FROM ideas_idea WHERE id IN ({ideas})")
+
+
+def test_demo_supports_are_many_exact_and_skewed(demo):
+    ideas = demo.ideas_sql()
+    supports = demo.value(f"SELECT COUNT(*) FROM ideas_support WHERE idea_id IN ({ideas})")
+    assert supports > 1000
+    stored = demo.value(f"SELECT SUM(support_count) FROM ideas_idea WHERE id IN ({ideas})")
+    assert stored == supports
+    own = demo.value(
+        f"SELECT COUNT(*) FROM ideas_support s JOIN ideas_idea i ON i.id = s.idea_id "
+        f"WHERE i.id IN ({ideas}) AND s.user_id = i.author_id"
+    )
+    assert own == 0
+    counts = [
+        n for (n,) in demo.query(f"SELECT support_count FROM ideas_idea WHERE id IN ({ideas})")
+    ]
+    assert 5 <= sum(30 <= n <= 55 for n in counts) <= 40  # a few popular ideas
+    assert sum(n <= 5 for n in counts) >= len(counts) / 2  # many with a handful
+    answered = demo.value(
+        f"SELECT COUNT(*) FROM ideas_support WHERE idea_id IN ({ideas}) AND answers != '{{}}'"
+    )
+    assert answered >= 1  # supporter questions were answered
+
+
+def test_demo_pipeline_covers_every_stage_and_explains_declines(demo):
+    ideas = demo.ideas_sql()
+    stages = dict(
+        demo.query(f"SELECT stage, COUNT(*) FROM ideas_idea WHERE id IN ({ideas}) GROUP BY 1")
+    )
+    expected = {
+        "submitted",
+        "gathering_support",
+        "under_review",
+        "accepted",
+        "declined",
+        "archived",
+        "in_progress",
+        "delivered",
+        "expired",
+    }
+    assert expected <= set(stages)
+    declined = demo.query(f"SELECT id FROM ideas_idea WHERE id IN ({ideas}) AND stage = 'declined'")
+    assert len(declined) >= 5
+    for (pk,) in declined:
+        reason, actor_id = demo.query(
+            "SELECT reason, actor_id FROM ideas_stagechange WHERE idea_id = ? "
+            "AND to_stage = 'declined' ORDER BY id DESC LIMIT 1",
+            pk,
+        )[0]
+        assert reason.strip() and actor_id is not None, pk
+    silent_archives = demo.value(
+        f"SELECT COUNT(*) FROM ideas_stagechange WHERE idea_id IN ({ideas}) "
+        "AND to_stage = 'archived' AND TRIM(reason) = ''"
+    )
+    assert silent_archives == 0
+
+
+def test_demo_ladder_completes_expires_and_queues_for_review(demo):
+    ideas = demo.ideas_sql()
+
+    def count(condition: str, *params: object) -> int:
+        sql = f"SELECT COUNT(*) FROM ideas_idea WHERE id IN ({ideas}) AND {condition}"
+        return int(demo.value(sql, *params))
+
+    assert count("ladder_completed_at IS NOT NULL") >= 3
+    # Reached the top of the ladder and waits for the next review window.
+    assert count("stage = 'gathering_support' AND review_window_id > 0") >= 1
+    assert count("stage = 'expired'") >= 1
+    manual_expiries = demo.value(
+        f"SELECT COUNT(*) FROM ideas_stagechange WHERE idea_id IN ({ideas}) "
+        "AND to_stage = 'expired' AND automatic = 0"
+    )
+    assert manual_expiries == 0  # expiry is the scheduled job's
+    assert count("resubmission_of_id > 0") >= 1
+    # An idea reached review and the team's answer is overdue: listed in public.
+    assert count("response_due_at < ? AND responded_at IS NULL", _now_text()) >= 1
+
+
+def test_demo_history_spans_months_and_ends_now(demo):
+    ideas = demo.ideas_sql()
+    first, last = demo.query(
+        f"SELECT MIN(created_at), MAX(created_at) FROM ideas_idea WHERE id IN ({ideas})"
+    )[0]
+    now = _now_text()
+    assert first < last <= now
+    assert first[:7] != last[:7]  # submitted over months, not in one instant
+    late = demo.value(
+        f"SELECT COUNT(*) FROM ideas_support WHERE idea_id IN ({ideas}) AND created_at > ?", now
+    )
+    assert late == 0
+
+
+def test_demo_message_mentions_the_challenges_and_ideas(demo):
+    assert "3 challenges" in demo.first.stdout
+    assert "300 ideas" in demo.first.stdout
+    assert "refused" not in demo.first.stdout  # every planned step passed the rules

@@ -39,6 +39,7 @@ def require_gettext() -> None:
 
 @dataclass
 class Entry:
+    msgctxt: str | None = None
     msgid: str = ""
     msgid_plural: str | None = None
     msgstrs: dict[int, str] = field(default_factory=dict)
@@ -55,6 +56,9 @@ def parse_po(path: Path) -> tuple[Entry, list[Entry]]:
     def finish() -> None:
         nonlocal current, started, target
         if started:
+            if current.msgctxt is not None:
+                # gettext's own key for a message with a context: "context\x04msgid"
+                current.msgid = f"{current.msgctxt}\x04{current.msgid}"
             entries.append(current)
         current, started, target = Entry(), False, None
 
@@ -77,7 +81,12 @@ def parse_po(path: Path) -> tuple[Entry, list[Entry]]:
         else:
             keyword, _, rest = line.partition(" ")
             text = ast.literal_eval(rest)
-            if keyword == "msgid" and started and target is not None and target[0] == "msgstr":
+            if (
+                keyword in ("msgctxt", "msgid")
+                and started
+                and target is not None
+                and target[0] == "msgstr"
+            ):
                 finish()
             started = True
             if keyword.startswith("msgstr["):
@@ -86,7 +95,9 @@ def parse_po(path: Path) -> tuple[Entry, list[Entry]]:
                 target = (keyword, 0)
         assert target is not None, f"{path}: unexpected line {raw!r}"
         name, index = target
-        if name == "msgid":
+        if name == "msgctxt":
+            current.msgctxt = (current.msgctxt or "") + text
+        elif name == "msgid":
             current.msgid += text
         elif name == "msgid_plural":
             current.msgid_plural = (current.msgid_plural or "") + text

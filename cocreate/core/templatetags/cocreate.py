@@ -28,3 +28,26 @@ def role_label(code: str) -> str:
         return str(Role(code).label)
     except ValueError:
         return code
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context: dict[str, Any], number: int) -> str:
+    """The current URL's query with `page` set: filters and sorting survive paging."""
+    query = context["request"].GET.copy()
+    query["page"] = number
+    query.pop("partial", None)
+    return "?" + query.urlencode()
+
+
+@register.simple_tag
+def stage_pill(stage: str) -> dict[str, str]:
+    """Label and colour class of a pipeline stage: built-in ones are translated, a
+    community's custom ones are looked up (only those cost a query)."""
+    from cocreate.ideas.models import CustomStage, Stage
+
+    if stage in Stage.values:
+        return {"name": str(Stage(stage).label), "css": f"stage-{stage}"}
+    custom = CustomStage.objects.filter(key=stage).values_list("name", "colour").first()
+    if custom is None:
+        return {"name": stage, "css": "stage-custom"}
+    return {"name": custom[0], "css": f"stage-custom stage-colour-{custom[1]}"}

@@ -1,10 +1,27 @@
 """`cocreate demo`: a bilingual demo community, created through the same actions
 the site uses. Idempotent: running it again changes nothing. The brand, people
-and text are invented."""
+and text are invented.
+
+The demo replays five months of a community's life: every action runs with the
+clock set to the moment it happens (`_Clock`), so the real rules apply as they
+would have - phases open and close, ideas climb the support ladder or expire at
+their deadline, ideas that reach the top wait for a review window, and staff
+answer with public reasons. Three challenges end up in their submission, support
+and review phases today; with the idea box they hold 300 ideas."""
+
+# The timeline is a list of lambdas that bind loop variables through default
+# arguments; mypy cannot infer the type of such lambdas, so that check is off here.
+# mypy: disable-error-code="misc"
 
 from __future__ import annotations
 
+import random
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
+from unittest import mock
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
@@ -12,11 +29,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from cocreate.accounts.models import User
+from cocreate.challenges import actions as challenge_actions
+from cocreate.challenges.models import Challenge
 from cocreate.communities import actions
+from cocreate.communities import demo_data as text
 from cocreate.communities.models import Community, Membership, Role
+from cocreate.core.errors import ActionError
+from cocreate.core.permissions import forget_roles
+from cocreate.ideas import actions as idea_actions
+from cocreate.ideas.models import Idea
 
 DEMO_PASSWORD = "cocreate-demo-2026"
 SLUG = "nimbus-riders"
+SEED = 2026
 
 MISSION = """Nimbus Bikes makes city bicycles. **Nimbus Riders** is where the people who ride
 them decide, with us, what we build next.
@@ -103,8 +128,8 @@ PEOPLE: list[tuple[str, str, str]] = [
 ]
 
 ROLES = (
-    [Role.STAFF] * 3 + [Role.MODERATOR] * 4 + [Role.EMPLOYEE] * 5 + [Role.PARTNER] * 3
-)  # after the owner (person 0); everyone else is a member
+    [Role.STAFF] * 3 + [Role.MODERATOR] * 3 + [Role.EMPLOYEE] * 5 + [Role.PARTNER] * 3
+)  # for people 1-14, after the owner (person 0); everyone else is a member
 
 APPLICANTS: list[tuple[str, str, str, list[str]]] = [
     (
@@ -146,8 +171,442 @@ QUESTIONS = [
 ]
 
 
+# The staff who answer ideas, by the idea's language.
+DECIDERS = {"en": ("Mara Lindqvist", "Tobias Reinholt"), "zh-hans": ("陈思远", "李晓雯")}
+# A small ladder, so that demo ideas visibly climb, complete or expire.
+LADDER = [
+    {"threshold": 10, "days": 30},
+    {"threshold": 25, "days": 60},
+    {"threshold": 50, "days": 90},
+]
+# Days from now. Each challenge is in a different phase today.
+PHASES: dict[str, list[tuple[str, float, float | None]]] = {
+    "rain": [
+        ("submission", -18, 24),
+        ("support", 24, 45),
+        ("review", 45, 60),
+        ("decision", 60, 75),
+        ("delivery", 75, None),
+    ],
+    "cargo": [
+        ("submission", -55, -12),
+        ("support", -12, 18),
+        ("review", 18, 32),
+        ("decision", 32, 45),
+        ("delivery", 45, None),
+    ],
+    "night": [
+        ("submission", -80, -45),
+        ("support", -45, -20),
+        ("review", -20, 8),
+        ("decision", 8, 22),
+        ("delivery", 22, None),
+    ],
+}
+BOX_WINDOWS = [(-62, -56), (-22, -15), (26, 33)]  # (cut-off, review), days from now
+RAIN_WINDOWS = [(45, 50)]
+IDEAS = {"box": 110, "rain": 70, "cargo": 60, "night": 60}
+REMIXES = {"box": 10, "rain": 8, "cargo": 7, "night": 7}
+LATEST = -0.01  # nothing in the story happens later than this (days from now)
+
+
 def _email(index: int) -> str:
     return f"rider{index:02d}@nimbus-demo.example"
+
+
+class _Clock:
+    """The story's clock. While `running`, `django.utils.timezone.now` returns the
+    story's moment, so actions, permission checks and timestamps all see it."""
+
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def set(self, moment: datetime) -> None:
+        self.moment = max(self.moment, moment)  # time only moves forward
+
+    @contextmanager
+    def running(self) -> Iterator[_Clock]:
+        with mock.patch("django.utils.timezone.now", self):
+            yield self
+
+
+@dataclass(eq=False)
+class IdeaPlan:
+    """What will happen to one idea; all times in days from now."""
+
+    key: int
+    where: str  # "box", "rain", "cargo" or "night"
+    theme: str
+    author: str
+    language: str
+    created: float
+    supports: int
+    support_end: float
+    steps: list[tuple[float, str, str]] = field(default_factory=list)  # (day, stage, reason)
+    edit_until: float | None = None  # authors may edit until then; None: never edited
+    star: bool = False
+    remixable: bool = False
+    parent: IdeaPlan | None = None
+    resubmission_of: IdeaPlan | None = None
+    coauthor: str | None = None
+    coauthor_accepts: bool = True
+    edit_at: float | None = None
+    edit_title: str = ""
+    solution: int = -1
+    twist: str = ""
+    title: str = ""
+    body: str = ""
+    tags: list[str] = field(default_factory=list)
+
+
+class _Planner:
+    """Decides, from a seeded random generator, what happens to each of the 300 ideas:
+    when it is submitted, by whom, how many supporters it gets and when, and which
+    stage changes follow. The timings respect the ladder and the phases, so the
+    actions accept every step."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.ideas: list[IdeaPlan] = []
+        self.language = {name: language for name, _bio, language in PEOPLE}
+        self.names = [name for name, _bio, _language in PEOPLE]
+        self.staff = {
+            name for name, role in zip(self.names[1:], ROLES, strict=False) if role == Role.STAFF
+        }
+        self.author_weight = [
+            0.0 if i == 0 else (0.2 if name in self.staff else 1.0) * rng.uniform(0.3, 2.5)
+            for i, name in enumerate(self.names)
+        ]
+        self.support_weight = {name: rng.uniform(0.3, 3.0) for name in self.names}
+        # (solution, twist) pairs already used, by (theme, language): titles stay unique.
+        self.used: dict[tuple[str, str], set[tuple[int, str]]] = {}
+
+    def u(self, low: float, high: float) -> float:
+        return self.rng.uniform(low, high)
+
+    def skewed(self) -> int:
+        """Most ideas get a handful of supporters, some a few dozen."""
+        r = self.rng.random()
+        if r < 0.8:
+            return min(5, int(self.rng.expovariate(0.6)))
+        if r < 0.96:
+            return self.rng.randint(6, 12)
+        return self.rng.randint(13, 29)
+
+    def add(
+        self,
+        where: str,
+        created: float,
+        supports: int,
+        support_end: float,
+        *,
+        steps: list[tuple[float, str, str]] | None = None,
+        edit_until: float | None = LATEST,
+        author: str | None = None,
+        theme: str | None = None,
+        star: bool = False,
+        remixable: bool = False,
+    ) -> IdeaPlan:
+        author = author or self.rng.choices(self.names, self.author_weight)[0]
+        if theme is None:
+            theme = where
+            if where == "box":
+                theme = self.rng.choices(["general", "rain", "cargo", "night"], [6, 2, 1, 1])[0]
+        plan = IdeaPlan(
+            key=len(self.ideas),
+            where=where,
+            theme=theme,
+            author=author,
+            language=self.language[author],
+            created=min(created, LATEST - 0.05),
+            supports=supports,
+            support_end=support_end,
+            steps=steps or [],
+            edit_until=edit_until,
+            star=star,
+            remixable=remixable,
+        )
+        self.ideas.append(plan)
+        return plan
+
+    def plan(self) -> list[IdeaPlan]:
+        self._box()
+        self._rain()
+        self._cargo()
+        self._night()
+        for plan in self.ideas:
+            first = min([day for day, _stage, _reason in plan.steps], default=LATEST)
+            plan.support_end = min(plan.support_end, first - 0.05, LATEST)
+            if plan.edit_until is not None:
+                plan.edit_until = min(plan.edit_until, first - 0.05, LATEST)
+        self._remixes()
+        for plan in sorted(self.ideas, key=lambda p: p.created):
+            self._write(plan)
+        self._coauthors()
+        self._edits()
+        return self.ideas
+
+    # --- where the ideas go ------------------------------------------------------------
+
+    def _box(self) -> None:
+        u, randint = self.u, self.rng.randint
+        # Ideas that reached the top of the ladder and were reviewed in a past window.
+        outcomes = {
+            "delivered": [
+                (u(-50, -47), "accepted", "accepted"),
+                (u(-38, -35), "in_progress", "in_progress"),
+                (u(-9, -5), "delivered", "delivered"),
+            ],
+            "in_progress": [
+                (u(-47, -44), "accepted", "accepted"),
+                (u(-20, -16), "in_progress", "in_progress"),
+            ],
+            "declined": [(u(-52, -49), "declined", "declined")],
+        }
+        for fate in ("delivered", "in_progress", "declined"):
+            c = u(-128, -76)  # complete before the first cut-off (-62), reviewed at -56
+            steps = [(day + u(0, 1), stage, why) for day, stage, why in outcomes[fate]]
+            self.add("box", c, randint(50, 55), c + 9, steps=steps, star=True)
+        for accepted in (True, False):
+            c = u(-56, -36)  # complete before the second cut-off (-22), reviewed at -15
+            steps = [(u(-10, -6), "accepted", "accepted")] if accepted else []
+            self.add("box", c, randint(50, 55), c + 9, steps=steps, star=True)
+        for _ in range(2):  # complete, waiting for the next review window
+            c = u(-19, -9)
+            self.add("box", c, randint(50, 55), c + 9, star=True)
+        for _ in range(3):  # popular, still climbing
+            c = u(-80, -12)
+            self.add("box", c, randint(30, 45), c + 20)
+        for outcome in ("accepted", "declined", ""):  # staff take an early look
+            c = u(-50, -15)
+            look = c + u(5, 9)
+            steps = [(look, "under_review", "under_review")]
+            if outcome:
+                steps.append((look + u(3, 8), outcome, outcome))
+            self.add("box", c, randint(10, 18), look, steps=steps)
+        for _ in range(6):
+            c = u(-125, -4)
+            self.add(
+                "box", c, randint(0, 6), c + 5, steps=[(c + u(1, 3.5), "declined", "declined")]
+            )
+        for _ in range(4):
+            c = u(-125, -4)
+            self.add(
+                "box", c, randint(0, 4), c + 5, steps=[(c + u(0.5, 3), "archived", "duplicate")]
+            )
+        expired = []
+        for i in range(10):  # too few supporters by the first deadline (30 days)
+            c = u(-85, -62) if i < 2 else u(-128, -35)
+            expired.append(self.add("box", c, randint(1, 9), c + u(5, 25), edit_until=c + 29))
+        for original in expired[:2]:  # their authors try again
+            c = original.created + 30 + u(2, 8)
+            again = self.add(
+                "box", c, randint(10, 16), c + 20, author=original.author, theme=original.theme
+            )
+            again.resubmission_of = original
+        while sum(p.where == "box" for p in self.ideas) < IDEAS["box"]:
+            n = self.skewed()
+            # Keep within the ladder's deadlines: 10 in 30 days, 25 in 60 more.
+            c = u(-29, -0.1) if n < 10 else u(-55, -1) if n < 25 else u(-80, -1)
+            self.add("box", c, n, c + 25, remixable=True)
+
+    def _rain(self) -> None:
+        u, randint = self.u, self.rng.randint
+        for fate in ("answered", "declined", "overdue"):
+            c = u(-17.5, -14)  # 50 supporters within 6 days; staff have 5 days to answer
+            steps = []
+            if fate != "overdue":
+                steps.append((c + 6 + u(0.5, 1.5), "under_review", "under_review"))
+            if fate == "declined":
+                steps.append((u(-3, -1), "declined", "declined"))
+            self.add("rain", c, randint(50, 55), c + 6, steps=steps, star=True, edit_until=None)
+        for _ in range(2):
+            c = u(-17, -8)
+            self.add("rain", c, randint(30, 45), c + 12)
+        c = u(-16, -6)
+        look = c + u(3, 5)
+        self.add("rain", c, randint(10, 18), look, steps=[(look, "under_review", "under_review")])
+        for i in range(3):
+            c = u(-17, -2)
+            why = "out_of_scope" if i < 2 else "declined"
+            self.add("rain", c, randint(0, 5), c + 2, steps=[(c + u(0.5, 2), "declined", why)])
+        for _ in range(2):
+            c = u(-15, -2)
+            self.add(
+                "rain", c, randint(0, 3), c + 2, steps=[(c + u(0.5, 2), "archived", "duplicate")]
+            )
+        while sum(p.where == "rain" for p in self.ideas) < IDEAS["rain"]:
+            self.add("rain", u(-17.9, -0.05), self.skewed(), LATEST, remixable=True)
+
+    def _cargo(self) -> None:
+        u, randint = self.u, self.rng.randint
+        for _ in range(3):
+            self.add("cargo", u(-54, -40), randint(30, 48), LATEST, star=True)
+        for i in range(3):
+            c = u(-54, -14)
+            why = "out_of_scope" if i < 2 else "declined"
+            self.add("cargo", c, randint(0, 5), c + 5, steps=[(c + u(1, 4), "declined", why)])
+        for _ in range(2):
+            c = u(-50, -14)
+            self.add(
+                "cargo", c, randint(0, 3), c + 5, steps=[(c + u(1, 4), "archived", "duplicate")]
+            )
+        while sum(p.where == "cargo" for p in self.ideas) < IDEAS["cargo"]:
+            c = u(-54.9, -12.3)
+            self.add("cargo", c, self.skewed(), c + 35, remixable=True)
+
+    def _night(self) -> None:
+        u, randint = self.u, self.rng.randint
+        closes = -20.2  # the support phase ends at -20
+        for _ in range(3):
+            self.add("night", u(-79, -65), randint(30, 48), closes, star=True, edit_until=closes)
+        while sum(p.where == "night" for p in self.ideas) < IDEAS["night"]:
+            c = u(-79.9, -45.3)
+            self.add(
+                "night", c, self.skewed(), min(c + 30, closes), edit_until=closes, remixable=True
+            )
+        # The review phase (from -20): the jury shortlists the ten most supported ideas.
+        night = sorted(
+            (p for p in self.ideas if p.where == "night"), key=lambda p: (-p.supports, p.key)
+        )
+        for rank, plan in enumerate(night[:10]):
+            plan.steps.append((u(-19.5, -17), "under_review", "shortlisted"))
+            if rank in (4, 7):
+                plan.steps.append((u(-9, -4), "declined", "declined"))
+        rest = night[10:]
+        self.rng.shuffle(rest)
+        for plan in rest[:5]:
+            plan.steps.append((u(-18, -6), "declined", "declined"))
+        for plan in rest[5:8]:
+            plan.steps.append((u(-19, -13), "archived", "duplicate"))
+
+    # --- remixes, text, co-authors and edits ---------------------------------------------
+
+    def _remixes(self) -> None:
+        for where, count in REMIXES.items():
+            ideas = [p for p in self.ideas if p.where == where]
+            first = min(p.created for p in ideas)
+            candidates = [p for p in ideas if p.remixable and p.created >= first + 1]
+            for plan in sorted(self.rng.sample(candidates, count), key=lambda p: p.created):
+                pool = [
+                    p
+                    for p in self.ideas
+                    if p.where == where and p.created <= plan.created - 0.5 and p is not plan
+                ]
+                if where == "box" and self.rng.random() < 0.25:
+                    # Continuing a challenge's idea in the idea box.
+                    elsewhere = [
+                        p
+                        for p in self.ideas
+                        if p.where in ("night", "cargo") and p.created <= plan.created - 0.5
+                    ]
+                    pool = elsewhere or pool
+                remixes = [p for p in pool if p.parent is not None]
+                if remixes and self.rng.random() < 0.4:
+                    parent = self.rng.choice(remixes)
+                else:
+                    parent = self.rng.choices(pool, [1 + p.supports for p in pool])[0]
+                plan.parent = parent
+                plan.theme = parent.theme
+
+    def _pick(
+        self, plan: IdeaPlan, used: set[tuple[int, str]], solution: int = -1, avoid: str = ""
+    ) -> None:
+        theme = text.THEMES[plan.theme]
+        for attempt in range(200):
+            index = (
+                solution
+                if solution >= 0 and attempt < 20
+                else self.rng.randrange(len(theme.solutions))
+            )
+            twist = self.rng.choice(theme.solutions[index].twists)
+            if (index, twist) not in used and twist != avoid:
+                used.add((index, twist))
+                plan.solution, plan.twist = index, twist
+                return
+        raise RuntimeError(f"no title left for theme {plan.theme}")
+
+    def _write(self, plan: IdeaPlan) -> None:
+        used = self.used.setdefault((plan.theme, plan.language), set())
+        base = plan.parent or plan.resubmission_of
+        if base is not None and base.theme == plan.theme:
+            self._pick(plan, used, base.solution, base.twist)  # the same idea, a new twist
+        else:
+            self._pick(plan, used)
+        theme = text.THEMES[plan.theme]
+        solution = theme.solutions[plan.solution]
+        plan.title = text.title(solution, text.TWISTS[plan.twist], plan.language)
+        preface = ""
+        if plan.parent is not None:
+            preface = text.remix_preface(self.rng, plan.parent.title, plan.language)
+        elif plan.resubmission_of is not None:
+            preface = text.resubmission_preface(plan.resubmission_of.supports, plan.language)
+        plan.body = text.body(
+            self.rng, theme, solution, text.TWISTS[plan.twist], plan.language, preface=preface
+        )
+        plan.tags = text.tags(solution, plan.language)
+
+    def _coauthors(self) -> None:
+        candidates = [p for p in self.ideas if not p.star and p.resubmission_of is None]
+        for i, plan in enumerate(self.rng.sample(candidates, 22)):
+            partners = [
+                name
+                for name in self.names[1:]
+                if self.language[name] == plan.language
+                and name != plan.author
+                and name not in self.staff
+            ]
+            plan.coauthor = self.rng.choice(partners)
+            plan.coauthor_accepts = i >= 3  # three invitations are still open
+
+    def _edits(self) -> None:
+        candidates = [
+            p
+            for p in self.ideas
+            if p.edit_until is not None and p.edit_until - p.created >= 0.5 and not p.star
+        ]
+        for i, plan in enumerate(self.rng.sample(candidates, 30)):
+            assert plan.edit_until is not None
+            plan.edit_at = plan.created + self.u(0.3, 0.9) * (plan.edit_until - plan.created)
+            if i % 3 == 0:  # a material change: a new title
+                used = self.used[(plan.theme, plan.language)]
+                theme = text.THEMES[plan.theme]
+                twists = [
+                    t
+                    for t in theme.solutions[plan.solution].twists
+                    if (plan.solution, t) not in used
+                ]
+                if twists:
+                    twist = self.rng.choice(twists)
+                    used.add((plan.solution, twist))
+                    plan.edit_title = text.title(
+                        theme.solutions[plan.solution], text.TWISTS[twist], plan.language
+                    )
+
+    def supporters(self, plan: IdeaPlan) -> list[tuple[float, str]]:
+        """Who supports the idea and when: more often early, never the authors."""
+        pool = [n for n in self.names if n not in (plan.author, plan.coauthor)]
+        keyed = sorted(
+            pool, key=lambda n: self.rng.random() ** (1 / self.support_weight[n]), reverse=True
+        )
+        start, end = plan.created + 0.02, plan.support_end
+        if end <= start:
+            return []
+        chosen = keyed[: plan.supports]
+        times = sorted(start + (end - start) * self.rng.random() ** 1.6 for _ in chosen)
+        return list(zip(times, chosen, strict=True))
+
+    def answers(self) -> dict[str, str]:
+        if self.rng.random() < 0.25:
+            return {}
+        pay, count = text.CARGO_QUESTIONS
+        return {
+            pay: str(self.rng.choice([20, 25, 30, 35, 40, 45, 50, 60, 70, 80, 90, 120])),
+            count: self.rng.choice(["1", "1", "1", "2", "2", "3"]),
+        }
 
 
 class Command(BaseCommand):
@@ -167,19 +626,35 @@ class Command(BaseCommand):
         if Community.objects.filter(slug=SLUG).exists():
             self.stdout.write("The demo is already loaded.")
             return
+        self.now = timezone.now()
+        self.skipped = 0
         with transaction.atomic():
-            self._load()
+            clock = _Clock(self.now - timedelta(days=150))
+            with clock.running():
+                self._load(clock)
+        if self.skipped:
+            self.stdout.write(f"({self.skipped} planned supports were refused and skipped.)")
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo loaded: http://127.0.0.1:8000/c/{SLUG}/ - sign in as "
-                f"{_email(0)} (owner), admin@nimbus-demo.example (site staff) or "
-                f"{_email(20)} (member) with the password {DEMO_PASSWORD}"
+                f"Demo loaded: http://127.0.0.1:8000/c/{SLUG}/ - 60 members, 3 challenges and "
+                f"{sum(IDEAS.values())} ideas. Sign in as {_email(0)} (owner), "
+                f"admin@nimbus-demo.example (site staff) or {_email(20)} (member) with the "
+                f"password {DEMO_PASSWORD}"
             )
         )
+
+    # --- the story -----------------------------------------------------------------------
+
+    def _at(self, day: float, action: Callable[[], Any]) -> None:
+        self.ops.append((day, len(self.ops), action))
+
+    def _day(self, day: float) -> datetime:
+        return self.now + timedelta(days=day)
 
     def _user(
         self, email: str, name: str, bio: str, language: str, password: str, **extra: Any
     ) -> User:
+        moment = timezone.now()
         user, _created = User.objects.get_or_create(
             email=email,
             defaults={
@@ -187,16 +662,39 @@ class Command(BaseCommand):
                 "bio": bio,
                 "language": language,
                 "password": password,
-                "email_confirmed_at": timezone.now(),
+                "date_joined": moment,
+                "email_confirmed_at": moment,
                 "languages": ["English"] if language == "en" else ["中文", "English"],
                 **extra,
             },
         )
         return user
 
-    def _load(self) -> None:
+    def _load(self, clock: _Clock) -> None:
+        self.ops: list[tuple[float, int, Callable[[], Any]]] = []
+        self._found()
+        self._challenges()
+        self._ideas()
+        last_tick: datetime | None = None
+        for day, _seq, action in sorted(self.ops, key=lambda op: (op[0], op[1])):
+            moment = self._day(day)
+            clock.set(moment)
+            # The scheduled jobs, as the worker runs them (here every six hours of story).
+            if last_tick is None or moment - last_tick >= timedelta(hours=6):
+                idea_actions.expire_overdue(now=moment)
+                idea_actions.open_due_reviews(now=moment)
+                last_tick = moment
+            action()
+        clock.set(self.now)
+        idea_actions.expire_overdue(now=self.now)
+        idea_actions.open_due_reviews(now=self.now)
+
+    def _found(self) -> None:
+        """Day -150: the site admin creates Nimbus Riders and hands it to its owner;
+        members arrive through applications."""
         # One hash for every demo account: hashing 60 passwords would take a minute.
         password = make_password(DEMO_PASSWORD)
+        self.password = password
         admin = self._user(
             "admin@nimbus-demo.example",
             "Site admin",
@@ -209,7 +707,9 @@ class Command(BaseCommand):
             self._user(_email(i), name, bio, lang, password)
             for i, (name, bio, lang) in enumerate(PEOPLE)
         ]
+        self.people = {person.display_name: person for person in people}
         owner = people[0]
+        self.owner = owner
 
         community = actions.create_community(
             admin,
@@ -225,18 +725,11 @@ class Command(BaseCommand):
             values=VALUES,
             rules=RULES,
         )
+        self.community = community
         # The site admin hands the community to its owner, then steps back.
         handover = actions.create_invitation(admin, community, note="Community owner")
         actions.change_role(admin, actions.accept_invitation(owner, handover.code), Role.OWNER)
         actions.leave(admin, community)
-        actions.edit_charter(
-            owner,
-            community,
-            mission=MISSION,
-            values=VALUES,
-            rules=RULES_V2,
-            summary="Add the prototype tester rule / 增加原型测试者规则",
-        )
 
         # Members arrive through applications that the staff accept.
         for person in people[1:]:
@@ -251,10 +744,8 @@ class Command(BaseCommand):
         for person, role in zip(people[1:], ROLES, strict=False):
             membership = Membership.objects.get(community=community, user=person)
             actions.change_role(owner, membership, role)
-
-        for i, (name, bio, lang, answers) in enumerate(APPLICANTS):
-            applicant = self._user(f"applicant{i}@nimbus-demo.example", name, bio, lang, password)
-            actions.apply(applicant, community, answers=answers)
+        for person in people:
+            forget_roles(person)  # memoised during the applications
 
         staff = people[1]
         commuters = actions.create_circle(
@@ -275,14 +766,37 @@ class Command(BaseCommand):
             actions.join(person, commuters if index % 3 else cargo)
             if index % 5 == 0:
                 actions.join(person, cargo if index % 3 else commuters)
-        actions.propose_circle(
-            people[20],
-            community,
-            name="Night Riders · 夜骑队",
-            slug="nimbus-night-riders",
-            description="Lights, visibility and safe routes after dark. 夜间骑行的灯光与安全。",
-        )
 
+        self._at(
+            -120,
+            lambda: actions.edit_charter(
+                owner,
+                community,
+                mission=MISSION,
+                values=VALUES,
+                rules=RULES_V2,
+                summary="Add the prototype tester rule / 增加原型测试者规则",
+            ),
+        )
+        self._at(-12, lambda: self._insiders(admin, people))
+        self._at(
+            -6,
+            lambda: actions.propose_circle(
+                people[20],
+                community,
+                name="Night Riders · 夜骑队",
+                slug="nimbus-night-riders",
+                description="Lights, visibility and safe routes after dark. 夜间骑行的灯光与安全。",
+            ),
+        )
+        for i, applicant in enumerate(APPLICANTS):
+            self._at(-3 + i * 0.4, lambda i=i, applicant=applicant: self._applicant(i, *applicant))
+
+    def _applicant(self, i: int, name: str, bio: str, lang: str, answers: list[str]) -> None:
+        person = self._user(f"applicant{i}@nimbus-demo.example", name, bio, lang, self.password)
+        actions.apply(person, self.community, answers=answers)
+
+    def _insiders(self, admin: User, people: list[User]) -> None:
         insiders = actions.create_community(
             admin,
             name="Nimbus Insiders · 云朵内测团",
@@ -303,3 +817,206 @@ class Command(BaseCommand):
         for person in people[15:20]:
             invitation = actions.create_invitation(admin, insiders, expires_in_days=7, max_uses=1)
             actions.accept_invitation(person, invitation.code)
+
+    def _challenges(self) -> None:
+        owner, community, people = self.owner, self.community, self.people
+        self.boards: dict[str, Challenge] = {}
+        self._board("box", challenge_actions.idea_box(community).pk)
+
+        def windows(pairs: Sequence[tuple[float, float]]) -> list[dict[str, datetime]]:
+            return [{"cutoff_at": self._day(a), "review_at": self._day(b)} for a, b in pairs]
+
+        def setup() -> None:
+            idea_actions.set_ladder(owner, community, LADDER)
+            challenge_actions.set_review_windows(owner, self.boards["box"], windows(BOX_WINDOWS))
+
+        self._at(-148, setup)
+        briefs = {
+            "rain": (text.RAIN_CHALLENGE, "陈思远", -21),
+            "cargo": (text.CARGO_CHALLENGE, "李晓雯", -58),
+            "night": (text.NIGHT_CHALLENGE, "Tobias Reinholt", -84),
+        }
+        settings: dict[str, dict[str, Any]] = {
+            "rain": {"response_days": 5},
+            "cargo": {"uses_ladder": False, "supporter_questions": text.CARGO_QUESTIONS},
+            "night": {"uses_ladder": False},
+        }
+        jury = {
+            "rain": [
+                ("陈思远", "Product manager, commuter line · 通勤系列产品经理"),
+                ("Tobias Reinholt", "Frame engineer · 车架工程师"),
+                ("张可欣", "Rider representative · 骑手代表"),
+            ],
+            "cargo": [
+                ("赵雨桐", "Industrial designer · 工业设计师"),
+                ("Greta Holm", "Cargo-bike rental partner · 载物车租赁伙伴"),
+                ("Nadia Petrova", "Parent rider · 家长骑手"),
+            ],
+            "night": [
+                ("Samuel Okafor", "Electrical engineer · 电气工程师"),
+                ("谢婉婷", "Night-safety advocate · 夜骑安全倡导者"),
+                ("Fatima Zahra Idrissi", "Night-shift rider · 夜班骑手"),
+            ],
+        }
+        prizes: dict[str, list[dict[str, Any]]] = {
+            "rain": text.RAIN_PRIZES,
+            "cargo": text.CARGO_PRIZES,
+            "night": text.NIGHT_PRIZES,
+        }
+        terms: dict[str, dict[str, Any]] = {
+            "rain": {"usage": text.RAIN_TERMS},
+            "cargo": {"usage": text.CARGO_TERMS, "ip_owner": "shared"},
+            "night": {"usage": text.NIGHT_TERMS, "ip_owner": "organisation", "minimum_age": 14},
+        }
+
+        def create(key: str) -> None:
+            brief, lead_name, _day = briefs[key]
+            lead = people[lead_name]
+            challenge = challenge_actions.create_challenge(
+                lead, community, owner_id=lead.pk, **brief, **settings[key]
+            )
+            challenge_actions.set_phases(
+                lead,
+                challenge,
+                [
+                    {
+                        "kind": kind,
+                        "starts_at": self._day(start),
+                        "ends_at": None if end is None else self._day(end),
+                    }
+                    for kind, start, end in PHASES[key]
+                ],
+            )
+            challenge_actions.set_jury(
+                lead,
+                challenge,
+                [{"user_id": people[name].pk, "role": role} for name, role in jury[key]],
+            )
+            challenge_actions.set_prizes(lead, challenge, prizes[key])
+            challenge_actions.publish_terms(lead, challenge, **terms[key])
+            if key == "rain":
+                challenge_actions.set_review_windows(lead, challenge, windows(RAIN_WINDOWS))
+            self._board(key, challenge.pk)
+
+        def publish(key: str, lead: User) -> None:
+            challenge_actions.publish_challenge(lead, self.boards[key])
+            self._board(key, self.boards[key].pk)
+
+        for key, (_brief, lead_name, day) in briefs.items():
+            self._at(day, lambda key=key: create(key))
+            self._at(day + 2, lambda key=key, lead=people[lead_name]: publish(key, lead))
+        self._at(
+            -8,
+            lambda: challenge_actions.publish_terms(
+                people["陈思远"], self.boards["rain"], usage=text.RAIN_TERMS_V2
+            ),
+        )
+
+    def _board(self, key: str, pk: int) -> None:
+        """Keep one copy of each challenge, with its phases loaded once: every idea
+        action checks the phase, and the phases do not change during the story."""
+        self.boards[key] = (
+            Challenge.objects.select_related("community").prefetch_related("phases").get(pk=pk)
+        )
+
+    def _idea(self, plan: IdeaPlan) -> Idea:
+        idea = self.ideas[plan.key]
+        idea.challenge = self.boards[plan.where]  # actions reload the idea, dropping it
+        return idea
+
+    def _ideas(self) -> None:
+        planner = _Planner(random.Random(SEED))
+        rng = planner.rng
+        self.ideas: dict[int, Idea] = {}
+        for plan in planner.plan():
+            self._at(plan.created, lambda plan=plan: self._submit(plan))
+            if plan.coauthor:
+                coauthor = self.people[plan.coauthor]
+                self._at(
+                    plan.created + 0.03,
+                    lambda plan=plan, coauthor=coauthor: idea_actions.invite_coauthor(
+                        self.people[plan.author], self._idea(plan), coauthor
+                    ),
+                )
+                if plan.coauthor_accepts:
+                    self._at(
+                        max(
+                            plan.created + 0.04,
+                            min(plan.created + planner.u(0.1, 1), plan.support_end),
+                        ),
+                        lambda plan=plan, coauthor=coauthor: idea_actions.answer_coauthorship(
+                            coauthor, self._idea(plan), accept=True
+                        ),
+                    )
+            if plan.edit_at is not None:
+                updates = text.UPDATES if plan.language == "en" else text.ZH_UPDATES
+                update = rng.choice(updates)
+                self._at(plan.edit_at, lambda plan=plan, update=update: self._edit(plan, update))
+            for day, name in planner.supporters(plan):
+                answers = planner.answers() if plan.where == "cargo" else {}
+                self._at(
+                    day,
+                    lambda plan=plan, name=name, answers=answers: self._support(
+                        plan, name, answers
+                    ),
+                )
+            for day, stage, why in plan.steps:
+                decider = self.people[rng.choice(DECIDERS[plan.language])]
+                reason = self._reason(rng, plan, why, planner.ideas)
+                self._at(
+                    day,
+                    lambda plan=plan, decider=decider, stage=stage, reason=reason: (
+                        idea_actions.change_stage(
+                            decider, self._idea(plan), stage=stage, reason=reason
+                        )
+                    ),
+                )
+
+    def _reason(self, rng: random.Random, plan: IdeaPlan, why: str, ideas: list[IdeaPlan]) -> str:
+        if why == "duplicate":
+            earlier = [
+                p
+                for p in ideas
+                if p.where == plan.where
+                and p.created < plan.created
+                and p.supports > plan.supports
+                and not p.steps
+            ]
+            same = [p for p in earlier if p.theme == plan.theme and p.solution == plan.solution]
+            if not (same or earlier):
+                return text.reason(rng, "archived", plan.language)
+            other = rng.choice(same or earlier)
+            return text.reason(rng, "duplicate", plan.language, other=other.title)
+        return text.reason(rng, why, plan.language, author=plan.author)
+
+    def _submit(self, plan: IdeaPlan) -> None:
+        original = None
+        if plan.resubmission_of is not None:
+            original = self.ideas[plan.resubmission_of.key]
+            original.refresh_from_db()  # expired by the scheduled job since
+        self.ideas[plan.key] = idea_actions.submit_idea(
+            self.people[plan.author],
+            self.boards[plan.where],
+            title=plan.title,
+            body=plan.body,
+            tags=plan.tags,
+            language=plan.language,
+            accept_terms=True,
+            parent=self.ideas[plan.parent.key] if plan.parent else None,
+            resubmission_of=original,
+        )
+
+    def _edit(self, plan: IdeaPlan, update: str) -> None:
+        idea = self._idea(plan)
+        idea_actions.edit_idea(
+            self.people[plan.author],
+            idea,
+            title=plan.edit_title or None,
+            body=f"{idea.body}\n\n{update}",
+        )
+
+    def _support(self, plan: IdeaPlan, name: str, answers: dict[str, str]) -> None:
+        try:
+            idea_actions.support(self.people[name], self._idea(plan), answers=answers)
+        except ActionError:
+            self.skipped += 1

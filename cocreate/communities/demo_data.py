@@ -1,0 +1,1529 @@
+"""Text for the demo's challenges and ideas (`cocreate demo`). Everything is invented:
+the brand, the people, the products. Ideas are assembled from the parts below (a
+solution, a twist, a problem, a benefit, details), in English or Simplified Chinese,
+so that 300 of them read differently without any filler text."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Solution:
+    en: str  # noun phrase: the start of the English title
+    en_text: str
+    zh: str  # noun phrase: the end of the Chinese title
+    zh_text: str
+    tags: tuple[str, ...]
+    zh_tags: tuple[str, ...]
+    twists: tuple[str, ...]  # the keys of the twists that make sense with it
+    problems: tuple[int, ...]  # which of the theme's problems it answers
+    benefits: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Twist:
+    en: str  # appended to the English title
+    en_text: str
+    zh: str  # put in front of the Chinese title
+    zh_text: str
+
+
+@dataclass(frozen=True)
+class Theme:
+    solutions: tuple[Solution, ...]
+    problems: tuple[str, ...]
+    zh_problems: tuple[str, ...]
+    benefits: tuple[str, ...]
+    zh_benefits: tuple[str, ...]
+    details: tuple[str, ...]
+    zh_details: tuple[str, ...]
+
+
+TWISTS: dict[str, Twist] = {
+    # parts
+    "quick": Twist(
+        "with a quick-release mount",
+        "It should come off in ten seconds, without tools.",
+        "可快拆的",
+        "不用工具，十秒就能拆下来。",
+    ),
+    "fits": Twist(
+        "for every Nimbus frame",
+        "Please make it fit all current Nimbus frames, not only the newest model.",
+        "适配所有车型的",
+        "希望能适配现有所有 Nimbus 车架，而不只是最新款。",
+    ),
+    "reflect": Twist(
+        "with reflective edges",
+        "Reflective edges would add a bit of safety on dark evenings.",
+        "带反光边的",
+        "加上反光边，傍晚天黑时更安全。",
+    ),
+    "recycled": Twist(
+        "made from recycled plastic",
+        "It could be made from recycled plastic, ideally from parts returned to Nimbus stores.",
+        "用回收塑料做的",
+        "可以用回收塑料制作，最好就用门店回收的旧零件。",
+    ),
+    "factory": Twist(
+        "as a factory option",
+        "Offer it as an option when ordering, so it is fitted properly from day one.",
+        "出厂可选装的",
+        "下单时就能选装，第一天就装得妥妥当当。",
+    ),
+    "spare": Twist(
+        "sold as a spare part",
+        "Sell it as a spare part too, so older bikes can be upgraded.",
+        "可单独购买的",
+        "也请作为配件单独出售，老车也能升级。",
+    ),
+    "colour": Twist(
+        "in the frame colours",
+        "Make it in the frame colours, so it looks like part of the bike.",
+        "和车身同色的",
+        "做成和车架一样的颜色，看起来就是车的一部分。",
+    ),
+    "guarantee": Twist(
+        "with a lifetime guarantee",
+        "A lifetime guarantee would show that you trust it to last.",
+        "终身保修的",
+        "给终身保修，说明你们相信它足够耐用。",
+    ),
+    "tall": Twist(
+        "for tall riders",
+        "Today's parts are too short for frames above size L; please think of tall riders.",
+        "适合高个子骑手的",
+        "现在的配件对 L 码以上的车架太短了，希望照顾一下高个子骑手。",
+    ),
+    "easyfit": Twist(
+        "with a five-minute fitting",
+        "Someone with one hand free should be able to fit it in five minutes.",
+        "五分钟就能装好的",
+        "只有一只手空着的人，也能五分钟装好。",
+    ),
+    "price": Twist(
+        "at an honest price",
+        "Keep it under €60 (about ¥450), or people will buy cheap copies instead.",
+        "价格实在的",
+        "价格控制在 450 元以内，不然大家都去买便宜的仿品了。",
+    ),
+    "flat": Twist(
+        "with a fold-flat design",
+        "When it is not needed it should pack flat enough to slide into a backpack.",
+        "能折叠收纳的",
+        "不用时能折平，塞进背包里。",
+    ),
+    # apps and services
+    "cities": Twist(
+        "in every city with a store",
+        "It should run in every city with a Nimbus store, not only in the capital.",
+        "每个有门店的城市都有的",
+        "希望每个有 Nimbus 门店的城市都能有，而不只是大城市。",
+    ),
+    "volunteers": Twist(
+        "run by members",
+        "Members could run it as volunteers, with Nimbus providing the space and the parts.",
+        "由会员志愿运营的",
+        "可以由会员志愿运营，Nimbus 提供场地和零件。",
+    ),
+    "bilingual": Twist(
+        "in English and Chinese",
+        "Everything should be in English and Chinese from day one.",
+        "中英双语的",
+        "从第一天起就要中英双语。",
+    ),
+    "free": Twist(
+        "free for members",
+        "Make it free for members, at least for the first year.",
+        "会员免费的",
+        "至少第一年对会员免费。",
+    ),
+    "api": Twist(
+        "with an open API",
+        "An open API would let riders build their own tools on top of it.",
+        "开放接口的",
+        "开放接口，骑友可以在上面做自己的小工具。",
+    ),
+    "students": Twist(
+        "for students",
+        "Start with students: they ride the most and have the least money.",
+        "面向学生的",
+        "先从学生开始：他们骑得最多，钱最少。",
+    ),
+    "offline": Twist(
+        "with an offline mode",
+        "It has to work offline too, in underground car parks and tunnels.",
+        "离线也能用的",
+        "在地下车库和隧道里没信号时也要能用。",
+    ),
+    "booking": Twist(
+        "with online booking",
+        "Add a simple booking page so that nobody waits in line.",
+        "可在线预约的",
+        "做个简单的预约页面，谁都不用排队。",
+    ),
+}
+
+
+def _s(
+    en: str,
+    en_text: str,
+    zh: str,
+    zh_text: str,
+    tags: str,
+    zh_tags: str,
+    twists: str,
+    problems: str,
+    benefits: str,
+) -> Solution:
+    return Solution(
+        en,
+        en_text,
+        zh,
+        zh_text,
+        tuple(tags.split()),
+        tuple(zh_tags.split()),
+        tuple(twists.split()),
+        tuple(int(i) for i in problems.split()),
+        tuple(int(i) for i in benefits.split()),
+    )
+
+
+RAIN = Theme(
+    solutions=(
+        _s(
+            "Full-length mudguards",
+            "Mudguards that reach down to a hand's width above the road, front and back, so "
+            "the spray stays off shoes and trousers.",
+            "全包挡泥板",
+            "前后挡泥板一直延伸到离地一掌宽的位置，让泥水溅不到鞋和裤腿。",
+            "mudguards rain",
+            "挡泥板 雨天",
+            "quick fits reflect recycled factory spare colour tall",
+            "0 5 4",
+            "0 1 4",
+        ),
+        _s(
+            "Rain cape that stows under the saddle",
+            "A rain cape rolled into a pouch under the saddle, with thumb loops so it also "
+            "covers your hands on the bars.",
+            "收在车座下的雨披",
+            "雨披卷起来放在车座下的小包里，带拇指扣，骑车时也能盖住握把上的手。",
+            "rain clothing",
+            "雨披 雨天",
+            "reflect recycled spare colour tall price flat",
+            "0 4",
+            "0 1 4",
+        ),
+        _s(
+            "Enclosed chain case",
+            "A fully enclosed chain case, like the old Dutch city bikes, so the chain stays "
+            "clean and oiled through a wet winter.",
+            "全封闭链盒",
+            "像老式荷兰城市车那样把链条完全罩住，整个雨季链条都干净、有油。",
+            "chain maintenance",
+            "链条 保养",
+            "quick fits recycled factory spare colour guarantee easyfit",
+            "1 0",
+            "2 5",
+        ),
+        _s(
+            "Roll-top waterproof pannier",
+            "A roll-top pannier that clicks onto the Nimbus rack and keeps a laptop dry in a "
+            "downpour.",
+            "卷口防水驮包",
+            "卷口设计的驮包，一秒卡在 Nimbus 货架上，暴雨里笔记本电脑也不会湿。",
+            "bags rain",
+            "驮包 防水",
+            "quick reflect recycled colour guarantee price flat",
+            "2 4",
+            "0 4 1",
+        ),
+        _s(
+            "Saddle cover on a pull-out cord",
+            "A saddle cover on an elastic cord that pulls out of the back of the saddle and "
+            "snaps back in when you ride off.",
+            "拉绳式车座防雨罩",
+            "车座后面藏一根弹力绳连着防雨罩，停车时拉出来，骑走时自动收回。",
+            "saddle rain",
+            "车座 雨天",
+            "fits reflect recycled factory spare colour price",
+            "6",
+            "4 5",
+        ),
+        _s(
+            "Wet-weather brake pads",
+            "Brake pads made for wet rims and discs, sold as a kit with a simple guide for "
+            "swapping them every autumn.",
+            "雨天专用刹车片",
+            "专门针对湿滑轮圈和碟刹的刹车片，配上简单的秋季更换指南。",
+            "brakes safety",
+            "刹车 安全",
+            "fits factory spare price easyfit",
+            "3",
+            "3 0",
+        ),
+        _s(
+            "Tyres with a rain tread",
+            "A commuting tyre with a siped tread and a softer compound that grips wet paint and "
+            "tram lines.",
+            "雨天防滑轮胎",
+            "通勤轮胎用带细纹的花纹和更软的胶料，在湿的斑马线和电车轨道上也抓得住。",
+            "tyres safety",
+            "轮胎 防滑",
+            "fits reflect factory spare price",
+            "7 3",
+            "0 5",
+        ),
+        _s(
+            "Handlebar mitts",
+            "Windproof, waterproof mitts that stay on the handlebar, so you can ride with thin "
+            "gloves in cold rain.",
+            "车把防水手套套",
+            "固定在车把上的防风防水手套套，冬天下雨戴薄手套也能骑。",
+            "winter clothing",
+            "冬季 手套",
+            "quick reflect recycled colour tall price flat",
+            "4",
+            "0 4",
+        ),
+        _s(
+            "Shoe covers that fold into a key fob",
+            "Overshoes so thin that they fold into a pouch the size of a key fob, with a grippy "
+            "sole for walking.",
+            "能折成钥匙扣的鞋套",
+            "鞋套薄到可以折进钥匙扣大小的小袋里，鞋底防滑，下车走路也不打滑。",
+            "rain clothing",
+            "鞋套 雨天",
+            "reflect recycled tall price",
+            "5 0",
+            "1 4",
+        ),
+        _s(
+            "Drain holes in the frame",
+            "Small drain holes at the bottom bracket and at the foot of the seat tube, so rain "
+            "that gets into the frame can run out.",
+            "车架排水孔",
+            "在中轴和座管底部开小排水孔，进到车架里的雨水能自己流出来。",
+            "frame maintenance",
+            "车架 保养",
+            "fits factory guarantee",
+            "1 9",
+            "2 5",
+        ),
+        _s(
+            "Long mudflap for the front fender",
+            "A long rubber mudflap at the end of the front fender that keeps the drivetrain and "
+            "your feet dry.",
+            "前挡泥板延长挡片",
+            "在前挡泥板末端加一块长橡胶挡片，让传动系统和脚都不被溅湿。",
+            "mudguards rain",
+            "挡泥板 雨天",
+            "fits reflect recycled factory spare colour easyfit price",
+            "5",
+            "1 2 5",
+        ),
+        _s(
+            "Quick-dry grips",
+            "Grips with a textured surface that does not soak up water, dry in seconds and stay "
+            "grippy in the rain.",
+            "速干防滑握把",
+            "握把表面有纹理且不吸水，几秒就干，下雨也不打滑。",
+            "grips rain",
+            "握把 雨天",
+            "fits recycled factory spare colour easyfit price",
+            "8",
+            "4 5",
+        ),
+        _s(
+            "Sealed bearings on commuter models",
+            "Sealed hub and bottom-bracket bearings as standard on commuter models, because "
+            "cheap seals die in the first wet winter.",
+            "通勤车标配密封轴承",
+            "通勤车型的花鼓和中轴都标配密封轴承，普通防尘圈撑不过第一个雨季。",
+            "maintenance bearings",
+            "保养 轴承",
+            "fits guarantee spare price",
+            "9 1",
+            "2 5",
+        ),
+        _s(
+            "Rack-top dry box",
+            "A hard-shell dry box on the rear rack with a rubber seal, big enough for a helmet "
+            "and a change of clothes.",
+            "货架防水硬壳箱",
+            "装在后货架上的硬壳防水箱，带橡胶密封圈，放得下头盔和一套换洗衣服。",
+            "bags storage",
+            "储物 防水",
+            "quick fits reflect recycled colour guarantee price",
+            "2 4",
+            "1 4",
+        ),
+        _s(
+            "Splash guard for the chainring",
+            "A clear splash guard around the chainring that keeps the front of your trousers "
+            "clean without a full chain case.",
+            "牙盘防溅罩",
+            "在牙盘外加一圈透明防溅罩，不用全封闭链盒也能保持裤脚干净。",
+            "chain clothing",
+            "链条 裤脚",
+            "quick fits recycled spare colour easyfit",
+            "0 1",
+            "1 2",
+        ),
+    ),
+    problems=(
+        "By the time I reach the office my trousers are soaked from the knee down.",
+        "After one wet week the chain is orange with rust and squeaks.",
+        "My bag sits on the rack and everything in it gets damp, even with a plastic bag "
+        "around the laptop.",
+        "On wet days the brakes need a full second before they bite, which is scary at junctions.",
+        "When it rains I take the bus, and then I don't ride for the rest of the week.",
+        "Spray from the front wheel ends up on my shoes and all over the drivetrain.",
+        "The saddle is wet every time I come out of a shop.",
+        "Tram lines and painted crossings are like ice when they are wet.",
+        "My hands slip on the wet grips, and my gloves are soaked after ten minutes.",
+        "My hubs creak after every wet winter and the bearings need replacing.",
+    ),
+    zh_problems=(
+        "每次到公司，膝盖以下的裤子都湿透了。",
+        "连着下一周雨，链条就锈成橙色，还吱吱响。",
+        "包放在货架上，里面的东西都会受潮，电脑套了塑料袋也没用。",
+        "下雨天刹车要慢一拍才起作用，过路口的时候很吓人。",
+        "一下雨我就改坐公交，结果那一周都不再骑车了。",
+        "前轮甩起来的泥水全打在鞋子和传动系统上。",
+        "每次从商店出来，车座都是湿的。",
+        "下雨时电车轨道和斑马线滑得像冰面。",
+        "握把一湿手就打滑，手套骑十分钟就湿透了。",
+        "每过一个雨季，花鼓就咯吱响，轴承得换新。",
+    ),
+    benefits=(
+        "More people would keep riding through the wet months instead of switching to the car.",
+        "It would save a change of clothes at work.",
+        "Less rust means fewer repairs and a bike that lasts longer.",
+        "It makes braking in the wet predictable, which matters most at junctions.",
+        "It turns a bad-weather day into a normal day on the bike.",
+        "It is a small part, but it changes how the bike feels in the rain.",
+    ),
+    zh_benefits=(
+        "更多人会在雨季坚持骑车，而不是改开车。",
+        "到公司不用再换一身衣服。",
+        "少生锈就少修车，车也能骑得更久。",
+        "让雨天刹车更可控，过路口时这一点最重要。",
+        "让坏天气变成普通的骑车日。",
+        "虽然只是个小零件，却能改变雨天骑车的感受。",
+    ),
+    details=(
+        "Weight matters: it should stay under 300 g.",
+        "No rattling on cobblestones.",
+        "It should be easy to clean with a garden hose.",
+        "Spare parts should be in every store.",
+        "It has to work with the kickstand and the rear rack.",
+        "Black or grey, nothing shiny.",
+        "It must not rub the tyre when the wheel is slightly out of true.",
+        "Fitting instructions with pictures, not just text.",
+    ),
+    zh_details=(
+        "重量要控制在 300 克以内。",
+        "在石板路上不能有异响。",
+        "用水管一冲就能洗干净。",
+        "每家门店都要有备件。",
+        "要和停车支架、后货架兼容。",
+        "黑色或灰色就好，不要亮面。",
+        "车轮稍微有点偏摆时也不能蹭胎。",
+        "安装说明要有图，不要只有文字。",
+    ),
+)
+
+CARGO = Theme(
+    solutions=(
+        _s(
+            "Child seat that clicks onto the rack",
+            "A rear child seat that locks onto the Nimbus rack in one move, with foot guards "
+            "that keep little feet out of the spokes.",
+            "一键卡扣式儿童座椅",
+            "后置儿童座椅一下就能锁在 Nimbus 货架上，带护脚板，小脚不会卷进辐条。",
+            "kids child-seat",
+            "亲子 儿童座椅",
+            "quick fits reflect factory colour guarantee easyfit price",
+            "4 7",
+            "0 1",
+        ),
+        _s(
+            "Front crate mounted on the frame",
+            "A front crate fixed to the head tube rather than the bars, so the steering stays "
+            "light with a full load; the lid doubles as a table.",
+            "装在车架上的前货筐",
+            "前货筐装在车头管而不是车把上，满载时转向依然轻巧；盖子还能当小桌板。",
+            "cargo storage",
+            "载物 货筐",
+            "quick fits reflect recycled factory colour price",
+            "3 1",
+            "2 5",
+        ),
+        _s(
+            "Wide double kickstand",
+            "A wide double kickstand that keeps the bike upright while a child climbs in, even "
+            "on a slope.",
+            "宽距双腿停车支架",
+            "宽距双腿支架，孩子爬上车时车子也稳稳立着，斜坡也不倒。",
+            "kids parking",
+            "亲子 停车",
+            "fits factory spare guarantee easyfit price",
+            "0 4",
+            "3 1",
+        ),
+        _s(
+            "Rain canopy for the child seat",
+            "A clear rain canopy over the child seat, with side vents so that it does not fog up.",
+            "儿童座椅防雨罩",
+            "在儿童座椅上加透明防雨罩，侧面有通风口，不会起雾。",
+            "kids rain",
+            "亲子 雨天",
+            "quick reflect recycled spare easyfit price flat",
+            "5",
+            "1 0",
+        ),
+        _s(
+            "Rear rack rated for 40 kg",
+            "A rear rack rated for 40 kg with a wider platform, tested with two crates of drinks.",
+            "承重 40 公斤的后货架",
+            "后货架承重 40 公斤，平台更宽，用两箱饮料实测过。",
+            "cargo rack",
+            "载物 货架",
+            "fits reflect factory spare colour guarantee",
+            "1",
+            "2 5 4",
+        ),
+        _s(
+            "Trailer hitch on the rear axle",
+            "A trailer hitch built into the rear axle nut, so any standard trailer fits without "
+            "an adapter.",
+            "后轴拖车挂钩",
+            "拖车挂钩直接集成在后轴螺母上，标准拖车不用转接件就能挂。",
+            "cargo trailer",
+            "载物 拖车",
+            "fits factory spare guarantee easyfit",
+            "1 2",
+            "2 4 5",
+        ),
+        _s(
+            "Footboards for a second child",
+            "Foldable footboards on the rear frame, so an older child can ride behind the seat.",
+            "给第二个孩子的脚踏板",
+            "在后车架上加可折叠脚踏板，大一点的孩子可以坐在座椅后面。",
+            "kids",
+            "亲子 二孩",
+            "fits reflect factory spare colour easyfit",
+            "2",
+            "0 2",
+        ),
+        _s(
+            "Shopping pannier that turns into a backpack",
+            "A pannier that hooks onto the rack and turns into a backpack when you walk into "
+            "the shop.",
+            "能变背包的买菜驮包",
+            "挂在货架上是驮包，走进超市就变成双肩包。",
+            "bags shopping",
+            "驮包 买菜",
+            "reflect recycled colour price flat",
+            "1",
+            "5 2",
+        ),
+        _s(
+            "Steering damper for loaded bikes",
+            "A small steering damper, so the front wheel does not flop to one side when the "
+            "crate is full.",
+            "载重转向阻尼器",
+            "加一个小转向阻尼器，货筐装满时车头不会往一边倒。",
+            "cargo steering",
+            "载物 转向",
+            "fits factory spare guarantee",
+            "3",
+            "3",
+        ),
+        _s(
+            "Wheel guard for little hands",
+            "A guard over the upper half of the rear wheel, so children cannot reach the spokes.",
+            "防夹手后轮罩",
+            "罩住后轮上半部分，孩子的手够不到辐条。",
+            "kids safety",
+            "亲子 安全",
+            "fits reflect recycled factory spare colour easyfit",
+            "7",
+            "1",
+        ),
+        _s(
+            "Folding crate for market day",
+            "A folding crate that lies flat on the rack and opens into a 30-litre box with one "
+            "pull.",
+            "赶集用折叠筐",
+            "折叠筐平时平放在货架上，一拉就变成 30 升的箱子。",
+            "cargo shopping",
+            "载物 买菜",
+            "quick reflect recycled colour price",
+            "1",
+            "5 2",
+        ),
+        _s(
+            "Second bell within a child's reach",
+            "A second bell mounted where the passenger can reach it, so the child can help warn "
+            "pedestrians.",
+            "孩子够得着的第二个车铃",
+            "在孩子够得着的地方再装一个车铃，小乘客也能帮忙提醒行人。",
+            "kids bells",
+            "亲子 车铃",
+            "fits colour easyfit price",
+            "8",
+            "1 0",
+        ),
+        _s(
+            "Extra-low step-through cargo frame",
+            "A cargo frame with a really low step-through, so you can get on with a child on "
+            "the back without swinging a leg over.",
+            "超低跨点载物车架",
+            "载物车架做成超低跨点，后面坐着孩子也不用抬腿跨车。",
+            "cargo frame",
+            "载物 车架",
+            "factory colour guarantee tall",
+            "4 0",
+            "3 4",
+        ),
+        _s(
+            "Lockable front cargo box",
+            "A front box that locks, so the shopping can stay in it while you pick up the kids.",
+            "可上锁的前货箱",
+            "前货箱可以上锁，接孩子时东西放在里面也放心。",
+            "cargo security",
+            "载物 防盗",
+            "quick fits reflect recycled colour guarantee",
+            "6",
+            "5 0",
+        ),
+    ),
+    problems=(
+        "With my daughter on the back, the bike tips over the moment I let go of the handlebar.",
+        "The weekly shop does not fit into two panniers, so we end up taking the car.",
+        "My son is too big for the child seat but too small to ride in traffic.",
+        "When the front crate is full, the steering pulls to one side.",
+        "Getting on the bike with a child already in the seat is a balancing act.",
+        "In the rain the kids get wet while I stay dry under my jacket.",
+        "I park outside the school for five minutes and worry about the shopping in the crate.",
+        "Little hands reach for the spokes the moment I look away.",
+        "My toddler wants to help, but there is nothing for a passenger to do.",
+    ),
+    zh_problems=(
+        "女儿坐在后面时，我一松开车把车就往一边倒。",
+        "每周采购的东西两个驮包装不下，最后还是开车去。",
+        "儿子坐儿童座椅太大了，自己在马路上骑又太小。",
+        "前货筐装满后，车头总往一边偏。",
+        "孩子已经坐在座椅上时，我上车得像走钢丝一样保持平衡。",
+        "下雨时我穿着雨衣，孩子却淋湿了。",
+        "在学校门口停五分钟，我都担心货筐里的东西。",
+        "一不留神，孩子的小手就伸向辐条了。",
+        "孩子总想帮忙，可坐在后面什么也做不了。",
+    ),
+    benefits=(
+        "A family could do the school run and the shopping without a car.",
+        "Parents would feel safe enough to let the kids ride along every day.",
+        "It makes one bike do the job of two.",
+        "It keeps the bike stable when it matters most: loading and unloading.",
+        "It opens cargo riding to families who cannot afford a dedicated cargo bike.",
+        "Fewer car trips for short errands.",
+    ),
+    zh_benefits=(
+        "一家人不开车也能接送孩子、买菜。",
+        "家长会放心地让孩子每天一起骑。",
+        "一辆车顶两辆车用。",
+        "在最关键的时刻——上下货、上下孩子时——让车保持稳定。",
+        "让买不起专用载物车的家庭也能用上载物功能。",
+        "短途办事可以少开很多次车。",
+    ),
+    details=(
+        "It must fit children from 1 to 6 years old.",
+        "The maximum load should be printed on the part itself.",
+        "Buckles must be easy for a parent and hard for a toddler.",
+        "Please test it with a full load on a hill.",
+        "It should fold away while the kids are at school.",
+        "No sharp edges anywhere a child can reach.",
+        "Fabric parts must be washable.",
+        "It should still fit when the rain canopy is on.",
+    ),
+    zh_details=(
+        "要适合 1 到 6 岁的孩子。",
+        "最大载重要直接印在零件上。",
+        "卡扣要让家长好解，让小孩解不开。",
+        "请在坡道上满载测试。",
+        "孩子上学后可以折起来收好。",
+        "孩子够得着的地方不能有尖角。",
+        "布料部分要能水洗。",
+        "装上防雨罩之后也要能用。",
+    ),
+)
+
+NIGHT = Theme(
+    solutions=(
+        _s(
+            "Rear light built into the seat post",
+            "A rear light built into the seat post, powered by the same battery as the front "
+            "light, so it can be neither stolen nor forgotten.",
+            "集成在座管里的尾灯",
+            "尾灯直接做进座管，和前灯共用电池，既不会被偷也不会忘记开。",
+            "lights night",
+            "车灯 夜骑",
+            "fits factory spare guarantee colour",
+            "5 4",
+            "1 5",
+        ),
+        _s(
+            "Brake light that brightens as you slow down",
+            "A rear light that gets brighter when the bike slows down, like a car's brake light.",
+            "减速自动变亮的刹车灯",
+            "尾灯在减速时自动变亮，像汽车的刹车灯一样。",
+            "lights safety",
+            "车灯 安全",
+            "quick fits factory spare guarantee price",
+            "6",
+            "2 4",
+        ),
+        _s(
+            "Reflective frame paint",
+            "A paint with tiny glass beads that looks grey by day and lights up white in "
+            "headlights.",
+            "反光车架涂装",
+            "掺了玻璃微珠的涂料，白天看是灰色，车灯一照就亮白。",
+            "visibility frame",
+            "可见度 车架",
+            "factory colour guarantee",
+            "2 0",
+            "0 1",
+        ),
+        _s(
+            "Light strips along the down tube",
+            "Thin light strips along the sides of the down tube, so the bike is visible from "
+            "the side at junctions.",
+            "下管侧面灯带",
+            "在下管两侧加细灯带，路口从侧面也能看见车。",
+            "lights visibility",
+            "车灯 可见度",
+            "fits factory spare colour easyfit",
+            "2 0",
+            "0 3",
+        ),
+        _s(
+            "Turn signals in the bar ends",
+            "Turn signals in the bar ends with a thumb switch, visible from behind and from the "
+            "front.",
+            "把端转向灯",
+            "把端装转向灯，拇指拨动开关，前后都看得见。",
+            "lights safety",
+            "车灯 转向灯",
+            "quick fits factory spare easyfit price",
+            "0 6",
+            "2 3",
+        ),
+        _s(
+            "Hub dynamo as standard",
+            "A hub dynamo on every commuter model, so the lights never run out of battery.",
+            "标配花鼓发电机",
+            "所有通勤车型标配花鼓发电机，车灯永远不会没电。",
+            "lights dynamo",
+            "车灯 发电机",
+            "fits guarantee price",
+            "1 4",
+            "1 5",
+        ),
+        _s(
+            "Tyres with reflective sidewalls",
+            "Tyres with a reflective stripe on the sidewall, which draws a circle of light "
+            "that drivers recognise as a bike.",
+            "反光胎壁轮胎",
+            "轮胎侧面带反光条，车灯一照就是一个光圈，司机一眼认出是自行车。",
+            "tyres visibility",
+            "轮胎 可见度",
+            "fits factory spare price",
+            "2 7",
+            "0 1",
+        ),
+        _s(
+            "Front light with a cut-off beam",
+            "A front light with a cut-off beam that does not dazzle people coming the other "
+            "way on bike paths.",
+            "不晃眼的截止线前灯",
+            "前灯采用截止线光型，在自行车道上不会晃到对面来的人。",
+            "lights night",
+            "车灯 夜骑",
+            "quick fits factory spare guarantee price",
+            "3",
+            "4 3",
+        ),
+        _s(
+            "Battery gauge on the lights",
+            "A small battery gauge on the lights, so you know before leaving whether they "
+            "will last the ride home.",
+            "车灯电量显示",
+            "车灯上加小电量条，出门前就知道能不能撑到回家。",
+            "lights battery",
+            "车灯 电池",
+            "fits factory spare price",
+            "1",
+            "3",
+        ),
+        _s(
+            "Helmet light that pairs with the bike",
+            "A helmet light that switches on with the bike lights and shines where you look "
+            "at corners.",
+            "和车灯联动的头盔灯",
+            "头盔灯和车灯一起开关，转弯时照亮你看的方向。",
+            "lights helmet",
+            "车灯 头盔",
+            "quick reflect spare colour price",
+            "0",
+            "3 4",
+        ),
+        _s(
+            "Pedals with glowing edges",
+            "Pedals with glowing edges, because the up-and-down movement is what catches a "
+            "driver's eye.",
+            "边缘发光的脚踏",
+            "脚踏边缘会发光，上下踩动的动作最能吸引司机注意。",
+            "pedals visibility",
+            "脚踏 可见度",
+            "fits recycled spare colour easyfit price",
+            "0 7",
+            "0 2",
+        ),
+        _s(
+            "Automatic light sensor",
+            "A light sensor that switches the lights on in tunnels and at dusk without you "
+            "touching anything.",
+            "自动感光车灯",
+            "加光线感应，进隧道或天黑时自动开灯，不用手动。",
+            "lights",
+            "车灯 自动",
+            "fits factory spare price",
+            "4",
+            "5 3",
+        ),
+        _s(
+            "Reflective stripes on rack and fenders",
+            "Reflective stripes on the rack and the fenders, placed at the height where car "
+            "headlights actually hit.",
+            "货架和挡泥板反光条",
+            "在货架和挡泥板上贴反光条，位置正好在汽车大灯照到的高度。",
+            "visibility",
+            "可见度 反光",
+            "fits factory spare colour easyfit price",
+            "7 2",
+            "0 1",
+        ),
+        _s(
+            "Spoke lights powered by a magnet",
+            "Small spoke lights, powered by a magnet on the fork, that draw a pattern when the "
+            "wheel turns.",
+            "磁力发电辐条灯",
+            "辐条上装小灯，靠前叉上的磁铁发电，车轮转动时画出图案。",
+            "lights wheels",
+            "车灯 车轮",
+            "quick fits recycled spare colour price",
+            "2 1",
+            "1 0",
+        ),
+    ),
+    problems=(
+        "Drivers turning right tell me they simply did not see me.",
+        "My battery light died halfway home at two in the morning.",
+        "From the side, a bike at night is almost invisible at junctions.",
+        "On the unlit river path, oncoming lights blind me.",
+        "I forget to switch the rear light on at least once a week.",
+        "Clip-on lights get stolen whenever I leave them on the bike.",
+        "Drivers behind me cannot tell whether I am slowing down.",
+        "The reflectors that come with the bike are tiny and end up pointing at the ground.",
+    ),
+    zh_problems=(
+        "右转的司机总说他们根本没看见我。",
+        "凌晨两点骑到半路，电池车灯没电了。",
+        "晚上在路口，从侧面几乎看不见自行车。",
+        "在没有路灯的河边小路上，对面来的车灯晃得我睁不开眼。",
+        "每周至少有一次忘了开尾灯。",
+        "夹式车灯只要留在车上就会被偷。",
+        "后面的司机看不出我是不是在减速。",
+        "原车带的反光片太小，还总是歪到朝着地面。",
+    ),
+    benefits=(
+        "Being seen from every side is what keeps people riding after dark.",
+        "No batteries to forget and nothing to steal.",
+        "It makes the bike readable to drivers, not just visible.",
+        "Night-shift workers and students would feel safer riding home.",
+        "It helps everyone on the path, not just the rider.",
+        "Safety that works without the rider having to remember anything.",
+    ),
+    zh_benefits=(
+        "四面八方都能被看见，大家天黑后才敢继续骑车。",
+        "不用记着充电，也没什么可被偷的。",
+        "让司机不仅看得见，还看得懂骑车人的意图。",
+        "夜班工人和学生回家会更安心。",
+        "对路上的每个人都有好处，而不只是骑车的人。",
+        "不需要骑手记着做任何事，安全也照样有保障。",
+    ),
+    details=(
+        "It must stay visible in rain and fog.",
+        "The light should not flicker below walking speed.",
+        "Please keep it within the legal brightness limits.",
+        "The switch should work with winter gloves on.",
+        "It should still work when the e-assist battery is empty.",
+        "Warm white light, not blue.",
+        "It must survive a pressure washer.",
+        "Visible from at least 150 metres.",
+    ),
+    zh_details=(
+        "下雨起雾时也要看得见。",
+        "低于步行速度时灯光也不能闪烁。",
+        "亮度请控制在法规允许的范围内。",
+        "戴着冬季手套也能按开关。",
+        "电助力电池没电时也要能亮。",
+        "用暖白光，不要蓝光。",
+        "用高压水枪冲洗也不坏。",
+        "至少 150 米外能看见。",
+    ),
+)
+
+GENERAL = Theme(
+    solutions=(
+        _s(
+            "Frame lock that keeps the key while open",
+            "A frame lock whose key cannot be taken out while the lock is open, so you never "
+            "lock the key away or ride off with the lock open.",
+            "开锁时钥匙拔不出的车架锁",
+            "车架锁开着的时候钥匙拔不出来，既不会把钥匙锁在里面，也不会开着锁就骑走。",
+            "locks security",
+            "车锁 防盗",
+            "fits factory spare guarantee price",
+            "7 3",
+            "0 1",
+        ),
+        _s(
+            "E-assist battery with a carry handle",
+            "A handle on the e-assist battery, so it is easy to carry up to the flat and to "
+            "charge at the office.",
+            "带提手的电助力电池",
+            "电助力电池加一个提手，方便拎上楼、带到办公室充电。",
+            "e-assist battery",
+            "电助力 电池",
+            "fits spare colour guarantee",
+            "6",
+            "0 1",
+        ),
+        _s(
+            "Kickstand that stays clear of the pedal",
+            "A kickstand placed further back, so the pedal does not hit it when you wheel the "
+            "bike backwards.",
+            "不打脚踏的停车架",
+            "把停车架往后移一点，往后推车时脚踏不会撞到它。",
+            "parking",
+            "停车架",
+            "fits factory spare easyfit price",
+            "4 7",
+            "1 0",
+        ),
+        _s(
+            "Bell with a friendly sound",
+            "A bell with a softer, two-tone sound, so pedestrians turn around smiling instead "
+            "of jumping.",
+            "声音友好的车铃",
+            "车铃换成柔和的双音，行人回头时是笑着的，而不是吓一跳。",
+            "bells",
+            "车铃",
+            "fits recycled spare colour easyfit price",
+            "4",
+            "1 4",
+        ),
+        _s(
+            "Multitool hidden in the steerer",
+            "A small multitool that lives inside the steerer tube and comes out with a twist "
+            "of the top cap.",
+            "藏在竖管里的多功能工具",
+            "小型多功能工具藏在车头竖管里，拧开顶盖就能取出。",
+            "tools repair",
+            "工具 维修",
+            "fits factory spare guarantee price",
+            "2 0",
+            "5 2",
+        ),
+        _s(
+            "Phone mount with a charging cable",
+            "A stem-mounted phone holder with a cable from the e-assist battery, for "
+            "navigation on long rides.",
+            "带充电线的手机支架",
+            "龙头手机支架连着电助力电池的充电线，长途导航不怕没电。",
+            "e-assist phone",
+            "电助力 手机",
+            "quick fits spare price",
+            "8",
+            "0 1",
+        ),
+        _s(
+            "Tool-free adjustable stem for family bikes",
+            "A stem whose height adjusts without tools, so one bike fits everyone in the family.",
+            "全家共用的免工具可调龙头",
+            "不用工具就能调高度的龙头，一辆车全家人都能骑。",
+            "fit family",
+            "车把 全家",
+            "factory spare tall guarantee",
+            "9",
+            "5 0",
+        ),
+        _s(
+            "Repair evenings at Nimbus stores",
+            "A monthly evening where the mechanics show members how to fix their own bikes, "
+            "with tools and coffee provided.",
+            "门店维修之夜",
+            "每月一个晚上，师傅在门店教大家自己修车，提供工具和咖啡。",
+            "repair stores",
+            "维修 门店",
+            "cities volunteers bilingual free students booking",
+            "2 0",
+            "3 2",
+        ),
+        _s(
+            "Parts finder in the Nimbus app",
+            "Scan the frame number and the app lists every compatible spare part, with its "
+            "price and the nearest store that has it.",
+            "Nimbus App 配件查询",
+            "扫一下车架号，App 就列出所有兼容配件、价格和最近有货的门店。",
+            "app spare-parts",
+            "应用 配件",
+            "bilingual api offline free",
+            "1 0",
+            "5 0",
+        ),
+        _s(
+            "Trade-in programme for old bikes",
+            "Bring your old Nimbus back and get credit towards a new one; the old frames are "
+            "refurbished and sold to students.",
+            "旧车以旧换新计划",
+            "把旧 Nimbus 带回门店抵扣新车款，旧车架翻新后卖给学生。",
+            "stores recycling",
+            "门店 回收",
+            "cities students booking",
+            "10",
+            "2 4",
+        ),
+        _s(
+            "Monthly community rides",
+            "Easy rides every month, led by members, with a slow group so that nobody is left "
+            "behind.",
+            "每月社区骑行",
+            "每月由会员带队的轻松骑行，设慢速组，谁都不会掉队。",
+            "community rides",
+            "社区 骑行",
+            "cities volunteers bilingual free students booking",
+            "5",
+            "3 4",
+        ),
+        _s(
+            "Register of stolen frame numbers",
+            "A register of stolen Nimbus frame numbers that every store checks before it "
+            "services a bike.",
+            "失窃车架号登记",
+            "建立 Nimbus 失窃车架号登记，门店维修前先查一下。",
+            "security app",
+            "防盗 应用",
+            "cities bilingual api free",
+            "3",
+            "4 2",
+        ),
+        _s(
+            "Autumn safety check",
+            "A cheap autumn check-up of brakes, lights, tyres and chain, done in twenty "
+            "minutes while you wait.",
+            "入冬安全检查",
+            "秋天提供便宜的快速检查：刹车、车灯、轮胎和链条，现场二十分钟搞定。",
+            "repair stores",
+            "保养 门店",
+            "cities free students booking",
+            "0 2",
+            "2 5",
+        ),
+        _s(
+            "Rain radar in the Nimbus app",
+            "A ride-time rain forecast in the Nimbus app that tells you the best ten-minute "
+            "window to leave.",
+            "Nimbus App 降雨雷达",
+            "在 Nimbus App 里加上按骑行时段的降雨预报，告诉你最好在哪十分钟出发。",
+            "app rain",
+            "应用 雨天",
+            "bilingual api offline free",
+            "7",
+            "5 0",
+        ),
+        _s(
+            "Covered bike parking at stores",
+            "Covered, lockable bike parking at every Nimbus store, open to any rider caught in "
+            "a storm.",
+            "门店带顶棚停车位",
+            "每家 Nimbus 门店都设带顶棚、可上锁的停车位，任何被大雨困住的骑手都能用。",
+            "parking stores",
+            "停车 门店",
+            "cities free booking",
+            "11",
+            "4 0",
+        ),
+        _s(
+            "Open map of bike parking",
+            "Publish the parking spots that members map in the app as open data, so that "
+            "cities can see where racks are missing.",
+            "开放的停车点地图",
+            "把会员在 App 里标注的停车点作为开放数据发布，让城市知道哪里缺停车架。",
+            "parking app",
+            "停车 地图",
+            "cities volunteers bilingual api offline",
+            "12",
+            "4 3",
+        ),
+    ),
+    problems=(
+        "Every time something small breaks, I wait a week for the part.",
+        "I never know which spare parts fit my model year.",
+        "Most people in my street do not know how to fix a flat.",
+        "My bike was stolen last year and nobody could trace it.",
+        "The bike is great, but the small things around it could be better.",
+        "I would ride more if I had company at weekends.",
+        "Carrying the battery up four floors is a workout I did not ask for.",
+        "Every morning I lose time on small things that could be designed away.",
+        "My phone dies halfway through every long ride when I use it to navigate.",
+        "My partner and I share one bike, and changing its height takes tools every time.",
+        "My old Nimbus still rides fine, but I do not know what to do with it when I upgrade.",
+        "When a storm hits on the way home, there is nowhere to park the bike and wait.",
+        "My district has far too few bike racks, and nobody seems to know.",
+    ),
+    zh_problems=(
+        "每次小零件坏了，都要等一周才有配件。",
+        "我总搞不清哪些配件适合我这一年款的车。",
+        "我们这条街上大多数人都不会补胎。",
+        "去年我的车被偷了，谁也查不到。",
+        "车本身很好，但周边的小细节还能更好。",
+        "如果周末有人一起骑，我会骑得更多。",
+        "把电池扛上四楼，是我不想要的健身。",
+        "每天早上都在一些本可以靠设计省掉的小事上浪费时间。",
+        "每次长途骑行用手机导航，骑到一半手机就没电了。",
+        "我和家人共用一辆车，每次调高度都得拿工具。",
+        "我的旧 Nimbus 还能骑，但换新车时不知道怎么处理它。",
+        "回家路上遇到暴雨，连个停车避雨的地方都没有。",
+        "我们区的停车架太少了，但好像没人知道。",
+    ),
+    benefits=(
+        "It would make owning a Nimbus easier every single day.",
+        "A small thing that makes a big difference to daily riders.",
+        "It keeps bikes on the road for longer, which is good for everyone.",
+        "It brings the community together offline too.",
+        "It shows that Nimbus listens to the people who ride its bikes.",
+        "It saves riders both money and time.",
+    ),
+    zh_benefits=(
+        "让每天骑 Nimbus 都更省心。",
+        "小改动，对天天骑车的人却是大不同。",
+        "让车骑得更久，对大家都好。",
+        "把社区从线上带到线下。",
+        "让大家看到 Nimbus 真的在听骑手的声音。",
+        "帮骑手省钱又省时间。",
+    ),
+    details=(
+        "Start small, in one city, and see how it goes.",
+        "Members could help test it before launch.",
+        "Keep it simple; fewer features are fine.",
+        "Please publish what it costs, so that we understand the price.",
+        "It should work for older models too.",
+        "It should be accessible to riders with disabilities.",
+        "A short video guide would help.",
+        "Make it easy to give feedback afterwards.",
+    ),
+    zh_details=(
+        "先在一个城市小范围试试看。",
+        "上线前可以让会员帮忙测试。",
+        "保持简单，功能少一点没关系。",
+        "请公开成本，让大家理解定价。",
+        "老款车型也要能用。",
+        "也要照顾到行动不便的骑手。",
+        "配一个短视频教程会很有帮助。",
+        "事后要方便大家反馈意见。",
+    ),
+)
+
+THEMES = {"rain": RAIN, "cargo": CARGO, "night": NIGHT, "general": GENERAL}
+
+CONTEXTS = (
+    "I ride {km} km each way to work.",
+    "I commute {km} km a day, rain or shine.",
+    "Most days I ride {km} km with a laptop in my bag.",
+    "I take my kids to school by bike, about {km} km.",
+    "I ride home after late shifts, {km} km across the city.",
+    "I have had my Nimbus for {years} years and ride it almost every day.",
+)
+ZH_CONTEXTS = (
+    "我每天单程骑 {km} 公里上班。",
+    "不管晴天雨天，我每天通勤 {km} 公里。",
+    "我每天背着电脑骑 {km} 公里。",
+    "我骑车送孩子上学，大约 {km} 公里。",
+    "我上夜班，下班后要骑 {km} 公里回家。",
+    "我的 Nimbus 已经骑了 {years} 年，几乎天天骑。",
+)
+CLOSINGS = (
+    "Happy to test a prototype.",
+    "Curious what the engineers think.",
+    "Does anyone else have the same problem?",
+    "I can share photos of my home-made version.",
+    "Support it if you want this too!",
+    "Open to remixes: make it better.",
+)
+ZH_CLOSINGS = (
+    "愿意参加原型测试。",
+    "想听听工程师怎么看。",
+    "大家是不是也有同样的烦恼？",
+    "可以分享我自己动手做的版本的照片。",
+    "如果你也想要，请点个支持！",
+    "欢迎改编，一起把它做得更好。",
+)
+REMIX_CHANGES = (
+    "cheaper to make",
+    "without any tools",
+    "a few hundred grams lighter",
+    "after two weeks of testing it on my own bike",
+    "with the fix people asked for in the comments",
+    "easier to fit on older frames",
+)
+ZH_REMIX_CHANGES = (
+    "成本更低",
+    "不用任何工具",
+    "轻了几百克",
+    "我在自己车上试了两周后做了调整",
+    "加上了评论里大家提的改进",
+    "老车架也更容易装",
+)
+UPDATES = (
+    "**Update:** I measured my own bike and there is enough clearance; photos are in the comments.",
+    "**Update:** thanks for the feedback! On cost: I think it can be made for under €20.",
+    "**Update:** someone asked whether it works with the kickstand. It does, I checked.",
+    "**Update:** to be clear, this should be optional, not standard on every bike.",
+)
+ZH_UPDATES = (
+    "**更新：** 我量了自己的车，空间足够，照片发在评论里了。",
+    "**更新：** 谢谢大家的反馈！说一下成本：我估计 150 元以内就能做出来。",
+    "**更新：** 有车友问能不能和停车支架一起用——我试过了，没问题。",
+    "**更新：** 说明一下：这个应该是选配，不是每辆车都标配。",
+)
+
+# Public reasons for stage changes, by stage and language. {author} is the idea's author,
+# {other} another idea's title.
+REASONS: dict[str, dict[str, tuple[str, ...]]] = {
+    "under_review": {
+        "en": (
+            "Thanks, {author}! The product team looks at this in its next monthly review; we "
+            "will post the outcome here.",
+            "Enough riders asked for this that we want to test it properly. Reviewing now.",
+            "This meets the brief and the success criteria on paper, so it goes to the team "
+            "for a closer look.",
+        ),
+        "zh-hans": (
+            "谢谢 {author}！产品团队会在下次月度评审中讨论，结果会公布在这里。",
+            "很多骑手都想要这个，我们准备认真测试一下，正在评审中。",
+            "从纸面上看符合本次的需求和成功标准，交给团队进一步评估。",
+        ),
+    },
+    "shortlisted": {
+        "en": (
+            "Shortlisted by the jury. We will build a rough prototype and answer on this page.",
+            "On the jury's shortlist: one of the most supported ideas, and it fits the brief.",
+        ),
+        "zh-hans": (
+            "已进入评审团候选名单。我们会做一个粗略的原型，并在这里回复。",
+            "进入评审团候选名单：支持数名列前茅，而且符合本次需求。",
+        ),
+    },
+    "accepted": {
+        "en": (
+            "Accepted. It is simple, cheap to make and solves a problem many of you have. Next: "
+            "prototypes for the Nimbus Insiders.",
+            "Accepted: it met every success criterion in our test. Thank you, {author}!",
+        ),
+        "zh-hans": (
+            "已采纳。简单、成本低，又解决了很多人的问题。下一步：给云朵内测团做原型。",
+            "已采纳：在我们的测试中满足了所有成功标准。谢谢 {author}！",
+        ),
+    },
+    "in_progress": {
+        "en": (
+            "In progress: the first 30 prototypes are being made. Testers are drawn by lot from "
+            "the members who apply.",
+            "In progress: the supplier has the drawings, and we expect samples in about six weeks.",
+        ),
+        "zh-hans": (
+            "进行中：首批 30 个原型正在制作，测试者从报名的会员中抽签产生。",
+            "进行中：供应商已拿到图纸，预计六周左右出样品。",
+        ),
+    },
+    "delivered": {
+        "en": (
+            "Delivered: in every Nimbus store from this month, and fitted to new bikes. The "
+            "packaging credits {author}.",
+            "Delivered: available in all stores, and the design files are public. Thanks to "
+            "everyone who supported it.",
+        ),
+        "zh-hans": (
+            "已交付：本月起所有 Nimbus 门店有售，新车也会装上。包装上署名 {author}。",
+            "已交付：所有门店都能买到，设计文件也已公开。感谢每一位支持者。",
+        ),
+    },
+    "declined": {
+        "en": (
+            "Thank you, {author}. We built a test version and it rattled loose on cobblestones "
+            "within a week. Until we find a mount that survives that, we cannot sell it.",
+            "Declined for now: it needs a new frame mould, and the next frame change is planned "
+            "for 2028. We have added it to the list for that redesign.",
+            "We asked our stores: making this would cost more than most riders told us they "
+            "would pay. Declined, with thanks.",
+            "Our testers found that it makes the bike hard to park in standard city racks, "
+            "which many of you rely on.",
+            "The only supplier who can make this needs orders of 50,000 pieces, far more than "
+            "we sell. Declined for now.",
+            "It clashes with the cable route of the e-assist models, and we want one design "
+            "for every bike.",
+        ),
+        "zh-hans": (
+            "谢谢 {author}。我们做了测试版，在石板路上骑了一周就松动了。在找到能扛住这种路况的"
+            "固定方式之前，我们没法销售。",
+            "暂不采纳：这需要新的车架模具，而下一次车架改版计划在 2028 年。我们已把它加入那次"
+            "改版的清单。",
+            "我们问了门店：这个东西的制造成本超出了大多数骑手愿意支付的价格。暂不采纳，谢谢你。",
+            "测试者发现装上后很难停进城市里的标准停车架，而很多人都要用这些停车架。",
+            "唯一能做这个的供应商起订量是五万件，远超我们的销量。暂不采纳。",
+            "它和电助力车型的走线冲突，我们希望所有车型用同一套设计。",
+        ),
+    },
+    "out_of_scope": {
+        "en": (
+            "A good idea, but outside this challenge's brief. Please post it in the idea box, "
+            "where it fits better.",
+        ),
+        "zh-hans": ("是个好点子，但超出了本次挑战的范围。请发到点子箱，那里更合适。",),
+    },
+    "duplicate": {
+        "en": (
+            "Archived as a duplicate of “{other}”, which has more support. Please add your "
+            "voice there.",
+        ),
+        "zh-hans": ("与《{other}》重复，已归档；那一条支持更多，请到那里发表意见。",),
+    },
+    "archived": {
+        "en": (
+            "Archived: the current Nimbus City already has this (see the spec sheet in any store).",
+            "Archived at the author's request; they are reworking it as a remix.",
+        ),
+        "zh-hans": (
+            "已归档：现款 Nimbus City 已经有这个功能了（见门店规格表）。",
+            "应作者要求归档，作者正在以改编的方式重新整理。",
+        ),
+    },
+}
+
+
+def title(solution: Solution, twist: Twist, language: str) -> str:
+    if language == "en":
+        return f"{solution.en} {twist.en}"
+    if "的" in solution.zh:  # no double 的: "全家共用的可调龙头，可单独购买"
+        return f"{solution.zh}，{twist.zh.removesuffix('的')}"
+    space = " " if solution.zh[:1].isascii() else ""
+    return f"{twist.zh}{space}{solution.zh}"
+
+
+def body(
+    rng: random.Random,
+    theme: Theme,
+    solution: Solution,
+    twist: Twist,
+    language: str,
+    *,
+    preface: str = "",
+) -> str:
+    """A Markdown description in one of three shapes."""
+    en = language == "en"
+    problem = (theme.problems if en else theme.zh_problems)[rng.choice(solution.problems)]
+    benefit = (theme.benefits if en else theme.zh_benefits)[rng.choice(solution.benefits)]
+    details = rng.sample(theme.details if en else theme.zh_details, 2)
+    closing = rng.choice(CLOSINGS if en else ZH_CLOSINGS)
+    context = rng.choice(CONTEXTS if en else ZH_CONTEXTS).format(
+        km=rng.choice([3, 5, 6, 8, 9, 12, 14, 17, 22]), years=rng.randint(2, 9)
+    )
+    what = solution.en_text if en else solution.zh_text
+    how = twist.en_text if en else twist.zh_text
+    sep = " " if en else ""
+    shape = rng.randrange(3)
+    if shape == 0:
+        labels = (
+            ("The problem", "My idea", "Why it helps") if en else ("遇到的问题", "我的想法", "好处")
+        )
+        colon = ":" if en else "："
+        text = (
+            f"**{labels[0]}{colon}** {problem}\n\n**{labels[1]}{colon}** {what}{sep}{how}\n\n"
+            f"**{labels[2]}{colon}** {benefit}\n\n- {details[0]}\n- {details[1]}\n\n{closing}"
+        )
+    elif shape == 1:
+        text = f"{context}{sep}{problem}\n\n{what}{sep}{how}\n\n{benefit}{sep}{closing}"
+    else:
+        heads = ("What", "Why", "Details") if en else ("是什么", "为什么", "细节")
+        text = (
+            f"### {heads[0]}\n{what}\n\n### {heads[1]}\n{context}{sep}{problem}{sep}{benefit}"
+            f"\n\n### {heads[2]}\n- {how}\n- {details[0]}\n- {details[1]}"
+        )
+    return f"{preface}\n\n{text}" if preface else text
+
+
+def remix_preface(rng: random.Random, parent_title: str, language: str) -> str:
+    if language == "en":
+        change = rng.choice(REMIX_CHANGES)
+        return f"A remix of “{parent_title}”: the same core idea, {change}."
+    change = rng.choice(ZH_REMIX_CHANGES)
+    return f"改编自《{parent_title}》：核心想法不变，但{change}。"
+
+
+def resubmission_preface(count: int, language: str) -> str:
+    if language == "en":
+        return (
+            f"Second try: my first version expired with {count} supporters. This one takes "
+            "the comments into account."
+        )
+    return f"第二次尝试：第一版到期时只有 {count} 位支持者。这一版吸收了大家的评论。"
+
+
+def tags(solution: Solution, language: str) -> list[str]:
+    return list(solution.tags if language == "en" else solution.zh_tags)
+
+
+def reason(rng: random.Random, kind: str, language: str, **values: str) -> str:
+    return rng.choice(REASONS[kind][language]).format(**values)
+
+
+# --- the three challenges ------------------------------------------------------------------
+
+RAIN_CHALLENGE = {
+    "title": "Rain-proof commuting · 雨天通勤",
+    "type": "product_idea",
+    "brief": """Half of our riders' commuting days fall in the wet season, and rain is the
+first reason people give for leaving the bike at home. We want the **Nimbus City** to be
+the bike you still take when the sky is grey.
+
+我们的骑手有一半的通勤日处在雨季，"下雨"是大家把车留在家里的头号原因。我们希望
+**Nimbus City** 成为阴天里你依然愿意骑出门的那辆车。
+
+### How it works · 怎么参与
+1. Post your idea before the submission phase ends. 在投稿阶段结束前发布你的点子。
+2. Members support the ideas they want; ideas climb the support ladder.
+   会员为想要的点子点支持，点子沿着支持阶梯往上爬。
+3. Ideas that reach the top are reviewed by the jury in the next review window, and the
+   team answers within 5 days. 到达顶端的点子会在下一个评审窗口由评审团审阅，团队在 5 天内答复。""",
+    "what_we_need": """- Parts or accessories that keep **you, your bag and the bike** dry.
+  让人、包和车都保持干爽的零件或配件。
+- Changes we can make to the frame or to the factory fit-out. 我们能在车架或出厂配置上做的改动。
+- Not in scope: clothing that we would not make ourselves. 不包括我们自己不生产的服装。""",
+    "success_criteria": """- Works through a 30-minute downpour at 20 km/h. 在 20 km/h、30 分钟的大雨中依然有效。
+- Adds less than 600 g to the bike. 增重不超过 600 克。
+- Can sell for under €60 (about ¥450). 售价可以低于 60 欧元（约 450 元）。""",
+}
+RAIN_PRIZES: list[dict[str, Any]] = [
+    {
+        "title": "First ride on the prototypes · 原型首骑",
+        "description": "The authors of the three most supported ideas test the prototypes "
+        "first. 支持数前三的点子作者最先试骑原型。",
+        "points": 500,
+    },
+    {
+        "title": "Your name on the box · 包装署名",
+        "description": "The idea we build ships with its authors' names on the packaging. "
+        "被采纳的点子，包装上印作者的名字。",
+    },
+]
+RAIN_TERMS = (
+    "Nimbus may publish, adapt and build on any idea posted to this challenge, and credits "
+    "its authors by name. You keep your rights; building it does not require your further "
+    "permission. 云朵单车可以公开、改编并基于本挑战中的任何点子进行开发，并署名作者。你保留自己"
+    "的权利；开发时无需再次征得你的同意。"
+)
+RAIN_TERMS_V2 = (
+    RAIN_TERMS + "\n\nNew in version 2: photos of your own prototypes that you post here may "
+    "appear in the product announcement, with your name. 第 2 版新增：你在这里发布的自制原型"
+    "照片可能会署名出现在产品发布中。"
+)
+
+CARGO_CHALLENGE = {
+    "title": "Cargo & family add-ons · 载物与亲子配件",
+    "type": "product_idea",
+    "brief": """Families are our fastest-growing group of riders. Which add-ons would let you
+leave the car at home for the school run and the weekly shop?
+
+家庭骑手是我们增长最快的群体。什么样的配件能让你接送孩子、每周采购都不用开车？
+
+The submission phase is over: **now is the time to support** the ideas you would buy, and
+tell us what you would pay. 投稿阶段已结束：**现在请为你会买的点子点支持**，并告诉我们你愿意付多少钱。""",
+    "what_we_need": """- Add-ons for the Nimbus rack, the front of the bike or the frame.
+  可装在 Nimbus 货架、车头或车架上的配件。
+- Ideas that work for children from 1 to 6 years old. 适合 1 到 6 岁孩子的方案。""",
+    "success_criteria": """- Safe: nothing a child can trap a finger in. 安全：孩子不会夹到手指。
+- Fits in five minutes, with one hand free. 一只手空着也能五分钟装好。
+- Members say they would pay what it costs to make. 会员愿意支付它的制造成本。""",
+}
+CARGO_QUESTIONS = [
+    "What would you pay, in euros? 你愿意付多少钱（欧元）？",
+    "How many would you buy? 你会买几个？",
+]
+CARGO_PRIZES: list[dict[str, Any]] = [
+    {
+        "title": "A family weekend · 亲子周末",
+        "description": "Two nights at a bike-friendly farm for the winning family. "
+        "获胜家庭可在骑行友好农场住两晚。",
+    },
+    {"title": "1,000 contribution points · 1000 贡献积分", "points": 1000},
+]
+CARGO_TERMS = (
+    "Ideas are not confidential. Nimbus may build any idea posted here and credits its "
+    "authors; the IP is shared between the authors and Nimbus. 点子不保密。云朵单车可以开发"
+    "这里的任何点子并署名作者；知识产权由作者与云朵单车共享。"
+)
+
+NIGHT_CHALLENGE = {
+    "title": "See and be seen: night riding · 夜骑：看得见，也被看见",
+    "type": "design",
+    "brief": """One in four of our riders rides home after dark at least once a week. Design
+the parts that make a Nimbus **visible from every side** and let its rider see the road.
+
+每四位骑手中就有一位每周至少一次在天黑后骑车回家。请设计让 Nimbus **从各个方向都能被看见**、
+也让骑手看清路面的零件。
+
+Support has closed. The jury is reviewing the shortlist; decisions follow in the decision
+phase. 支持阶段已结束，评审团正在评审候选名单，结果将在决定阶段公布。""",
+    "what_we_need": """- Lights, reflective surfaces and signals. 车灯、反光面和信号灯。
+- Designs that work without the rider remembering to do anything. 不需要骑手记着操作的设计。""",
+    "success_criteria": """- Visible from 150 m, from the front, back and sides. 前后左右 150 米外可见。
+- Within the legal brightness limits. 亮度在法规范围内。
+- Nothing to steal when the bike is parked. 停车时没有可被偷走的部件。""",
+}
+NIGHT_PRIZES: list[dict[str, Any]] = [
+    {
+        "title": "Winning design · 最佳设计",
+        "description": "Built into the next Nimbus City, with the designers credited. "
+        "将用于下一代 Nimbus City，并署名设计者。",
+        "points": 2000,
+    },
+    {"title": "Runner-up · 亚军", "points": 500},
+    {
+        "title": "Members' favourite · 人气奖",
+        "description": "The most supported idea. 支持最多的点子。",
+    },
+]
+NIGHT_TERMS = (
+    "Designs are not confidential. The IP of a winning design passes to Nimbus, which pays "
+    "the prize and credits the designers; all other designs stay with their authors. 设计"
+    "不保密。获奖设计的知识产权归云朵单车所有，云朵单车支付奖励并署名设计者；其他设计的权利归作者。"
+)
