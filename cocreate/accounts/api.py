@@ -10,19 +10,10 @@ from pydantic import Field
 
 from cocreate.accounts import actions
 from cocreate.accounts.models import ApiToken, User
-from cocreate.core.api import AUTHENTICATED, PUBLIC, ApiRequest, ErrorOut, ObjectId, Pagination
+from cocreate.core.api import AUTHENTICATED, ERRORS, PUBLIC, ApiRequest, ObjectId, Pagination
 from cocreate.core.ratelimit import client_ip
 
 router = Router(tags=["accounts"])
-ERRORS: dict[int, type] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-    429: ErrorOut,
-}
 
 
 class TokenRequest(Schema):

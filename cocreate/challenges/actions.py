@@ -31,15 +31,7 @@ from cocreate.core import events
 from cocreate.core.errors import Conflict, Invalid
 from cocreate.core.images import clean_image
 from cocreate.core.permissions import manages, require
-
-
-def _text(value: Any, field: str, *, max_length: int, required: bool = False) -> str:
-    value = str(value or "").strip()
-    if required and not value:
-        raise Invalid(fields={field: _("This field is required.")})
-    if len(value) > max_length:
-        raise Invalid(fields={field: _("At most %(n)d characters.") % {"n": max_length}})
-    return value
+from cocreate.core.validation import clean_text
 
 
 def _when(value: Any, field: str) -> datetime | None:
@@ -76,10 +68,10 @@ def _staff_member(
 
 
 CHALLENGE_FIELDS = {
-    "title": lambda v: _text(v, "title", max_length=160, required=True),
-    "brief": lambda v: _text(v, "brief", max_length=50_000),
-    "what_we_need": lambda v: _text(v, "what_we_need", max_length=20_000),
-    "success_criteria": lambda v: _text(v, "success_criteria", max_length=20_000),
+    "title": lambda v: clean_text(v, "title", max_length=160, required=True),
+    "brief": lambda v: clean_text(v, "brief", max_length=50_000),
+    "what_we_need": lambda v: clean_text(v, "what_we_need", max_length=20_000),
+    "success_criteria": lambda v: clean_text(v, "success_criteria", max_length=20_000),
 }
 
 
@@ -235,8 +227,8 @@ def publish_terms(
         raise Invalid(fields={"minimum_age": _("Enter a whole number.")}) from exc
     if not 0 <= age <= 99:
         raise Invalid(fields={"minimum_age": _("Between 0 and 99.")})
-    usage = _text(usage, "usage", max_length=5000, required=True)
-    text = _text(text, "text", max_length=50_000)
+    usage = clean_text(usage, "usage", max_length=5000, required=True)
+    text = clean_text(text, "text", max_length=50_000)
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -273,7 +265,7 @@ def set_jury(actor: Any, challenge: Challenge, jury: list[dict[str, Any]]) -> li
         if user.pk in seen:
             continue
         seen.add(user.pk)
-        role = _text(raw.get("role"), f"jury.{index}.role", max_length=100, required=True)
+        role = clean_text(raw.get("role"), f"jury.{index}.role", max_length=100, required=True)
         rows.append(JuryMember(challenge=challenge, user=user, role=role))
     with transaction.atomic():
         challenge.jury.all().delete()
@@ -306,10 +298,10 @@ def set_prizes(actor: Any, challenge: Challenge, prizes: list[dict[str, Any]]) -
             Prize(
                 challenge=challenge,
                 position=index,
-                title=_text(
+                title=clean_text(
                     raw.get("title"), f"prizes.{index}.title", max_length=160, required=True
                 ),
-                description=_text(
+                description=clean_text(
                     raw.get("description"), f"prizes.{index}.description", max_length=2000
                 ),
                 points=points if points not in (None, "") else None,

@@ -8,26 +8,12 @@ from pydantic import Field
 from cocreate.challenges import actions
 from cocreate.challenges.models import Challenge, TermsVersion
 from cocreate.communities.models import Community
-from cocreate.core.api import PUBLIC, ApiRequest, ErrorOut, ObjectId, Pagination
+from cocreate.core.api import ERRORS, PUBLIC, ApiRequest, ObjectId, Pagination, PersonOut
 from cocreate.core.errors import NotFound
 from cocreate.core.markdown import render
 from cocreate.core.permissions import can
 
 router = Router(tags=["challenges"])
-ERRORS: dict[int, type] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-    429: ErrorOut,
-}
-
-
-class PersonOut(Schema):
-    id: int
-    display_name: str
 
 
 class PhaseIO(Schema):

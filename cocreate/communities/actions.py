@@ -30,20 +30,12 @@ from cocreate.core import events
 from cocreate.core.errors import Conflict, Invalid, NotFound
 from cocreate.core.images import clean_image
 from cocreate.core.permissions import forget_roles, require
+from cocreate.core.validation import clean_text
 
 RESERVED_SLUGS = {"new", "admin", "api", "static", "media", "accounts", "settings", "invite"}
 
 
 # --- validation helpers ---------------------------------------------------------
-
-
-def _text(value: Any, field: str, *, max_length: int, required: bool = False) -> str:
-    value = str(value or "").strip()
-    if required and not value:
-        raise Invalid(fields={field: _("This field is required.")})
-    if len(value) > max_length:
-        raise Invalid(fields={field: _("At most %(n)d characters.") % {"n": max_length}})
-    return value
 
 
 def _slug(value: str) -> str:
@@ -160,9 +152,9 @@ def create_community(
 ) -> Community:
     require(actor, "community.create")
     community = Community(
-        name=_text(name, "name", max_length=100, required=True),
+        name=clean_text(name, "name", max_length=100, required=True),
         slug=_slug(slug),
-        description=_text(description, "description", max_length=5000),
+        description=clean_text(description, "description", max_length=5000),
         visibility=_choice(visibility, Visibility, "visibility"),
         join_policy=_choice(join_policy, JoinPolicy, "join_policy"),
         seat_limit=_seat_limit(seat_limit),
@@ -170,7 +162,7 @@ def create_community(
         created_by=actor,
     )
     mission = (
-        _text(mission, "mission", max_length=20_000) or community.description or community.name
+        clean_text(mission, "mission", max_length=20_000) or community.description or community.name
     )
     logo_file = clean_image(logo, field="logo", max_side=512) if logo else None
     try:
@@ -182,8 +174,8 @@ def create_community(
                 community=community,
                 number=1,
                 mission=mission,
-                values=_text(values, "values", max_length=20_000),
-                rules=_text(rules, "rules", max_length=50_000),
+                values=clean_text(values, "values", max_length=20_000),
+                rules=clean_text(rules, "rules", max_length=50_000),
                 author=actor,
             )
             _add_member(community, actor, Role.OWNER)
@@ -200,8 +192,8 @@ def create_community(
 def update_community(actor: Any, community: Community, **changes: Any) -> Community:
     require(actor, "community.edit", community)
     cleaners = {
-        "name": lambda v: _text(v, "name", max_length=100, required=True),
-        "description": lambda v: _text(v, "description", max_length=5000),
+        "name": lambda v: clean_text(v, "name", max_length=100, required=True),
+        "description": lambda v: clean_text(v, "description", max_length=5000),
         "visibility": lambda v: _choice(v, Visibility, "visibility"),
         "join_policy": lambda v: _choice(v, JoinPolicy, "join_policy"),
         "seat_limit": _seat_limit,
@@ -246,10 +238,10 @@ def edit_charter(
 ) -> CharterVersion:
     """Charters are never edited in place: each edit is the next numbered version."""
     require(actor, "charter.edit", community)
-    mission = _text(mission, "mission", max_length=20_000, required=True)
-    values = _text(values, "values", max_length=20_000)
-    rules = _text(rules, "rules", max_length=50_000)
-    summary = _text(summary, "summary", max_length=200)
+    mission = clean_text(mission, "mission", max_length=20_000, required=True)
+    values = clean_text(values, "values", max_length=20_000)
+    rules = clean_text(rules, "rules", max_length=50_000)
+    summary = clean_text(summary, "summary", max_length=200)
     current = community.current_charter()
     if current and (current.mission, current.values, current.rules) == (mission, values, rules):
         raise Invalid(fields={"mission": _("Nothing changed.")})
@@ -359,7 +351,7 @@ def decide_application(
     actor: Any, application: Application, *, accept: bool, message: str = ""
 ) -> Application:
     require(actor, "application.decide", application)
-    message = _text(message, "message", max_length=2000)
+    message = clean_text(message, "message", max_length=2000)
     status = ApplicationStatus.ACCEPTED if accept else ApplicationStatus.DECLINED
     with transaction.atomic():
         # Only a pending application can be decided, once: the update is the check.
@@ -416,7 +408,7 @@ def create_invitation(
             created_by=actor,
             expires_at=timezone.now() + timedelta(days=days),
             max_uses=uses,
-            note=_text(note, "note", max_length=120),
+            note=clean_text(note, "note", max_length=120),
             email=email,
         )
         events.record(
@@ -502,7 +494,7 @@ def change_role(actor: Any, membership: Membership, role: str) -> Membership:
 
 def remove_member(actor: Any, membership: Membership, *, reason: str) -> None:
     require(actor, "membership.remove", membership)
-    reason = _text(reason, "reason", max_length=1000, required=True)
+    reason = clean_text(reason, "reason", max_length=1000, required=True)
     with transaction.atomic():
         _lock(membership.community)
         current = (
@@ -537,9 +529,9 @@ def _new_circle(
 ) -> Community:
     circle = Community(
         parent=parent,
-        name=_text(name, "name", max_length=100, required=True),
+        name=clean_text(name, "name", max_length=100, required=True),
         slug=_slug(slug),
-        description=_text(description, "description", max_length=5000),
+        description=clean_text(description, "description", max_length=5000),
         visibility=parent.visibility,
         join_policy=_choice(join_policy, JoinPolicy, "join_policy"),
         circle_status=status,
@@ -605,7 +597,7 @@ def propose_circle(
 
 def decide_circle(actor: Any, circle: Community, *, approve: bool, message: str = "") -> Community:
     require(actor, "circle.decide", circle)
-    message = _text(message, "message", max_length=2000)
+    message = clean_text(message, "message", max_length=2000)
     status = CircleStatus.ACTIVE if approve else CircleStatus.DECLINED
     with transaction.atomic():
         updated = Community.objects.filter(

@@ -15,30 +15,16 @@ from cocreate.communities.models import (
     Invitation,
     Membership,
 )
-from cocreate.core.api import PUBLIC, ApiRequest, ErrorOut, ObjectId, Pagination
+from cocreate.core.api import ERRORS, PUBLIC, ApiRequest, ObjectId, Pagination, PersonOut
 from cocreate.core.errors import NotFound
 from cocreate.core.markdown import render
 from cocreate.core.permissions import can, require, role_in
 
 router = Router(tags=["communities"])
-ERRORS: dict[int, type] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-    429: ErrorOut,
-}
 SLUG = r"^[-a-zA-Z0-9_]{1,60}$"
 
 
 # --- schemas ---------------------------------------------------------------------
-
-
-class PersonOut(Schema):
-    id: int
-    display_name: str
 
 
 class CommunityOut(Schema):

@@ -73,6 +73,17 @@ class ErrorOut(Schema):
     error: ErrorBody
 
 
+# The error responses every operation may give, for the OpenAPI document.
+ERRORS: dict[int, type] = {status: ErrorOut for status in (400, 401, 403, 404, 409, 422, 429)}
+
+
+class PersonOut(Schema):
+    """A person as other people see them."""
+
+    id: int
+    display_name: str
+
+
 class Pagination(PageNumberPagination):
     """?page=N&page_size=M (at most 100) -> {"items": [...], "count": total}."""
 

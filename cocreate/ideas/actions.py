@@ -22,6 +22,7 @@ from cocreate.communities.models import Membership
 from cocreate.core import events
 from cocreate.core.errors import Conflict, Forbidden, Invalid, NotFound
 from cocreate.core.permissions import can, is_author, require
+from cocreate.core.validation import clean_text
 from cocreate.ideas import ladder
 from cocreate.ideas.models import (
     REASON_REQUIRED,
@@ -43,15 +44,6 @@ from cocreate.ideas.models import (
 
 LANGUAGES = {code for code, _label in settings.LANGUAGES}
 MATERIAL_CHANGE = 0.8  # an edit whose text is less than 80% similar is a material change
-
-
-def _text(value: Any, field: str, *, max_length: int, required: bool = False) -> str:
-    value = str(value or "").strip()
-    if required and not value:
-        raise Invalid(fields={field: _("This field is required.")})
-    if len(value) > max_length:
-        raise Invalid(fields={field: _("At most %(n)d characters.") % {"n": max_length}})
-    return value
 
 
 def _tags(value: Any) -> list[str]:
@@ -130,8 +122,8 @@ def submit_idea(
     resubmission_of: Idea | None = None,
 ) -> Idea:
     require(actor, "idea.submit", challenge)
-    title = _text(title, "title", max_length=160, required=True)
-    body = _text(body, "body", max_length=50_000, required=True)
+    title = clean_text(title, "title", max_length=160, required=True)
+    body = clean_text(body, "body", max_length=50_000, required=True)
     tags = _tags(tags)
     language = _language(language)
     terms = challenge.current_terms()
@@ -198,10 +190,12 @@ def edit_idea(
     """Every edit is a new version. A material change (title, or text less than 80%
     alike) is recorded so supporters can be told."""
     require(actor, "idea.edit", idea)
-    new_title = _text(
+    new_title = clean_text(
         idea.title if title is None else title, "title", max_length=160, required=True
     )
-    new_body = _text(idea.body if body is None else body, "body", max_length=50_000, required=True)
+    new_body = clean_text(
+        idea.body if body is None else body, "body", max_length=50_000, required=True
+    )
     new_tags = idea.tags if tags is None else _tags(tags)
     if (new_title, new_body, new_tags) == (idea.title, idea.body, idea.tags):
         raise Invalid(fields={"body": _("Nothing changed.")})
@@ -432,7 +426,7 @@ def change_stage(actor: Any, idea: Idea, *, stage: str, reason: str = "") -> Sta
     flow = stage_flow(idea.challenge.community)
     if stage not in flow:
         raise Invalid(fields={"stage": _("Unknown stage.")})
-    reason = _text(reason, "reason", max_length=5000)
+    reason = clean_text(reason, "reason", max_length=5000)
     if stage in REASON_REQUIRED and not reason:
         raise Invalid(fields={"reason": _("Say why, publicly: a reason is required.")})
     with transaction.atomic():
@@ -520,7 +514,7 @@ def merge_ideas(actor: Any, source: Idea, target: Idea, *, reason: str = "") -> 
     """Merge a duplicate into another idea of the same community (staff)."""
     require(actor, "idea.change_stage", source)
     require(actor, "idea.change_stage", target)
-    reason = _text(reason, "reason", max_length=5000)
+    reason = clean_text(reason, "reason", max_length=5000)
     if source.pk == target.pk:
         raise Invalid(fields={"into": _("An idea cannot be merged into itself.")})
     if source.challenge.community_id != target.challenge.community_id:
@@ -653,7 +647,7 @@ def define_stage(
                 )
             }
         )
-    name = _text(name, "name", max_length=60, required=True)
+    name = clean_text(name, "name", max_length=60, required=True)
     if colour not in StageColour.values:
         raise Invalid(fields={"colour": _("Choose one of the colours.")})
     known = set(stage_flow(community)) | {key}

@@ -9,7 +9,7 @@ from pydantic import Field
 from cocreate.accounts.models import User
 from cocreate.challenges.api import get_challenge
 from cocreate.communities.models import Community
-from cocreate.core.api import PUBLIC, ApiRequest, ErrorOut, ObjectId, Pagination
+from cocreate.core.api import ERRORS, PUBLIC, ApiRequest, ObjectId, Pagination, PersonOut
 from cocreate.core.errors import Invalid, NotFound
 from cocreate.core.markdown import render
 from cocreate.core.permissions import can, require
@@ -17,20 +17,6 @@ from cocreate.ideas import actions, queries
 from cocreate.ideas.models import CoAuthor, Idea, IdeaVersion, Merge, StageChange, Support
 
 router = Router(tags=["ideas"])
-ERRORS: dict[int, type] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-    429: ErrorOut,
-}
-
-
-class PersonOut(Schema):
-    id: int
-    display_name: str
 
 
 class IdeaOut(Schema):
