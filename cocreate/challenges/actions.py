@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -32,6 +31,7 @@ from cocreate.core.errors import Conflict, Invalid
 from cocreate.core.images import clean_image
 from cocreate.core.permissions import manages, require
 from cocreate.core.validation import clean_text
+from cocreate.core.versions import create_next_version
 
 
 def _when(value: Any, field: str) -> datetime | None:
@@ -229,31 +229,26 @@ def publish_terms(
         raise Invalid(fields={"minimum_age": _("Between 0 and 99.")})
     usage = clean_text(usage, "usage", max_length=5000, required=True)
     text = clean_text(text, "text", max_length=50_000)
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                number = (challenge.terms_versions.aggregate(n=Max("number"))["n"] or 0) + 1
-                terms = TermsVersion.objects.create(
-                    challenge=challenge,
-                    number=number,
-                    usage=usage,
-                    ip_owner=ip_owner,
-                    minimum_age=age,
-                    text=text,
-                    non_confidential=bool(non_confidential),
-                    author=actor,
-                )
-                events.record(
-                    "challenge.terms_published",
-                    actor=actor,
-                    community=challenge.community,
-                    target=terms,
-                    number=number,
-                )
-                return terms
-        except IntegrityError:
-            continue
-    raise Conflict(_("The terms are being edited by someone else; try again."))
+    with transaction.atomic():
+        terms: TermsVersion = create_next_version(
+            challenge.terms_versions.all(),
+            busy=_("The terms are being edited by someone else; try again."),
+            challenge=challenge,
+            usage=usage,
+            ip_owner=ip_owner,
+            minimum_age=age,
+            text=text,
+            non_confidential=bool(non_confidential),
+            author=actor,
+        )
+        events.record(
+            "challenge.terms_published",
+            actor=actor,
+            community=challenge.community,
+            target=terms,
+            number=terms.number,
+        )
+    return terms
 
 
 def set_jury(actor: Any, challenge: Challenge, jury: list[dict[str, Any]]) -> list[JuryMember]:

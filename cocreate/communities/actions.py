@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email, validate_slug
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +31,7 @@ from cocreate.core.errors import Conflict, Invalid, NotFound
 from cocreate.core.images import clean_image
 from cocreate.core.permissions import forget_roles, require
 from cocreate.core.validation import clean_text
+from cocreate.core.versions import create_next_version
 
 RESERVED_SLUGS = {"new", "admin", "api", "static", "media", "accounts", "settings", "invite"}
 
@@ -245,30 +246,25 @@ def edit_charter(
     current = community.current_charter()
     if current and (current.mission, current.values, current.rules) == (mission, values, rules):
         raise Invalid(fields={"mission": _("Nothing changed.")})
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                number = (community.charter_versions.aggregate(n=Max("number"))["n"] or 0) + 1
-                version = CharterVersion.objects.create(
-                    community=community,
-                    number=number,
-                    mission=mission,
-                    values=values,
-                    rules=rules,
-                    summary=summary,
-                    author=actor,
-                )
-                events.record(
-                    "charter.edited",
-                    actor=actor,
-                    community=community,
-                    target=version,
-                    number=number,
-                )
-                return version
-        except IntegrityError:
-            continue  # someone else took this number at the same moment; take the next
-    raise Conflict(_("The charter is being edited by someone else; try again."))
+    with transaction.atomic():
+        version = create_next_version(
+            community.charter_versions.all(),
+            busy=_("The charter is being edited by someone else; try again."),
+            community=community,
+            mission=mission,
+            values=values,
+            rules=rules,
+            summary=summary,
+            author=actor,
+        )
+        events.record(
+            "charter.edited",
+            actor=actor,
+            community=community,
+            target=version,
+            number=version.number,
+        )
+    return version
 
 
 # --- joining -------------------------------------------------------------------------
