@@ -92,6 +92,7 @@ def seed(args: argparse.Namespace) -> dict[str, object]:
     from cocreate.accounts.models import User
     from cocreate.challenges import actions as challenge_actions
     from cocreate.communities import actions as community_actions
+    from cocreate.core.markdown import render
     from cocreate.ideas.actions import hot_score
 
     call_command("migrate", verbosity=0)
@@ -142,16 +143,17 @@ def seed(args: argparse.Namespace) -> dict[str, object]:
             created = now.timestamp() - rng.uniform(0, 200 * 86400)
             author = rng.randint(first_user, last_user)
             created_at = datetime.fromtimestamp(created, tz=UTC)
+            html = str(render(body)).replace("\\", "\\\\").replace("\n", "\\n")
             ideas.write(
-                f"{challenge.pk}\t{author}\t{title}\t{body}\t[]\t{language}\tgathering_support\t"
-                f"0\t1\t{hot_score(0, created_at)}\t0\t100\t{created_at.isoformat()}"
-                f"\t{now.isoformat()}\n"
+                f"{challenge.pk}\t{author}\t{title}\t{body}\t{html}\t[]\t{language}\t"
+                f"gathering_support\t0\t1\t0\t0\t{hot_score(0, created_at)}\t0\t100\t"
+                f"{created_at.isoformat()}\t{now.isoformat()}\n"
             )
         ideas.seek(0)
         with copy.copy(
-            "COPY ideas_idea (challenge_id, author_id, title, body, tags, language, stage, "
-            "support_count, version_count, hot_score, ladder_level, ladder_target, created_at, "
-            "updated_at) FROM STDIN"
+            "COPY ideas_idea (challenge_id, author_id, title, body, body_html, tags, language, "
+            "stage, support_count, version_count, image_count, comment_count, hot_score, "
+            "ladder_level, ladder_target, created_at, updated_at) FROM STDIN"
         ) as pipe:
             pipe.write(ideas.read())
         cursor.execute(
@@ -357,7 +359,7 @@ def main() -> None:
         rng = random.Random(1)
         n = args.requests
         results: dict[str, object] = {"seed_seconds": seeded["seed_seconds"]}
-        for sort in ("hot", "top", "new"):
+        for sort in ("hot", "top", "new", "discussed"):
             results[f"api list sort={sort}"] = measure(
                 port,
                 [

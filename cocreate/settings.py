@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "cocreate.communities",
     "cocreate.challenges",
     "cocreate.ideas",
+    "cocreate.dialogue",
 ]
 
 MIDDLEWARE = [

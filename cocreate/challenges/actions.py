@@ -196,6 +196,7 @@ def set_phases(actor: Any, challenge: Challenge, phases: list[dict[str, Any]]) -
     with transaction.atomic():
         challenge.phases.all().delete()
         Phase.objects.bulk_create(rows)
+        challenge.__dict__.pop("_phase_list", None)
         events.record(
             "challenge.phases_set",
             actor=actor,

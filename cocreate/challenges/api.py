@@ -100,7 +100,7 @@ class ChallengeOut(Schema):
 
     @staticmethod
     def resolve_phases(obj: Challenge) -> list[Any]:
-        return list(obj.phases.all())
+        return obj.phase_list()
 
     @staticmethod
     def resolve_terms(obj: Challenge) -> TermsVersion | None:

@@ -95,12 +95,19 @@ class Challenge(models.Model):
     def is_published(self) -> bool:
         return self.status == ChallengeStatus.PUBLISHED
 
+    def phase_list(self) -> list[Phase]:
+        """The phase rows, read once per instance: a page asks which phase it is for
+        every permission it checks. set_phases forgets them."""
+        if "_phase_list" not in self.__dict__:
+            self.__dict__["_phase_list"] = list(self.phases.all())
+        return self.__dict__["_phase_list"]  # type: ignore[no-any-return]
+
     def current_phase(self, now: datetime | None = None) -> str | None:
         """The phase running now, from the phase rows (the idea box is always open)."""
         if self.is_idea_box:
             return PhaseKind.SUBMISSION
         now = now or timezone.now()
-        for phase in self.phases.all():
+        for phase in self.phase_list():
             if phase.starts_at <= now and (phase.ends_at is None or now < phase.ends_at):
                 return phase.kind
         return None

@@ -27,6 +27,7 @@ from cocreate.communities.models import Community, Membership
 from cocreate.core.errors import ActionError
 from cocreate.core.permissions import can
 from cocreate.core.views import error_page, failed, is_htmx
+from cocreate.dialogue.views import discussion_context
 from cocreate.ideas import queries as idea_queries
 from cocreate.ideas.models import Idea, Stage
 
@@ -237,7 +238,7 @@ def _phase_rows(challenge: Challenge) -> list[dict[str, Any]]:
     now = timezone.now()
     current = challenge.current_phase(now)
     rows = []
-    for phase in challenge.phases.all():
+    for phase in challenge.phase_list():
         rows.append(
             {
                 "kind": phase.kind,
@@ -265,7 +266,7 @@ def challenge_detail(request: HttpRequest, challenge_id: int) -> HttpResponse:
     language = request.GET.get("language", "")
     if language not in {"en", "zh-hans"}:
         language = ""
-    ideas = idea_queries.with_authors(
+    ideas = idea_queries.with_related(
         idea_queries.idea_list(challenge, sort=sort, stage=stage, q=q, tag=tag, language=language)
     )
     page = Paginator(ideas, 20).get_page(request.GET.get("page"))
@@ -294,6 +295,7 @@ def challenge_detail(request: HttpRequest, challenge_id: int) -> HttpResponse:
         "challenges/detail.html",
         {
             **context,
+            **discussion_context(request, challenge),
             "jury": challenge.jury.select_related("user"),
             "prizes": challenge.prizes.all(),
             "windows": challenge.review_windows.all(),
@@ -324,7 +326,7 @@ def challenge_edit(request: HttpRequest, challenge_id: int) -> HttpResponse:
         },
     )
     initial_phases = {}
-    for phase in challenge.phases.all():
+    for phase in challenge.phase_list():
         initial_phases[f"{phase.kind}_starts_at"] = timezone.localtime(phase.starts_at)
         if phase.ends_at:
             initial_phases[f"{phase.kind}_ends_at"] = timezone.localtime(phase.ends_at)

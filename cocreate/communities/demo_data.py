@@ -1,13 +1,16 @@
-"""Text for the demo's challenges and ideas (`cocreate demo`). Everything is invented:
-the brand, the people, the products. Ideas are assembled from the parts below (a
-solution, a twist, a problem, a benefit, details), in English or Simplified Chinese,
-so that 300 of them read differently without any filler text."""
+"""Text for the demo's challenges, ideas and discussions (`cocreate demo`). Everything
+is invented: the brand, the people, the products. Ideas are assembled from the parts
+below (a solution, a twist, a problem, a benefit, details), in English or Simplified
+Chinese, so that 300 of them read differently without any filler text; comments are
+assembled from the same parts and from their own (questions with their answers,
+suggestions, agreement, worries, official answers)."""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 
 @dataclass(frozen=True)
@@ -1527,3 +1530,713 @@ NIGHT_TERMS = (
     "the prize and credits the designers; all other designs stay with their authors. 设计"
     "不保密。获奖设计的知识产权归云朵单车所有，云朵单车支付奖励并署名设计者；其他设计的权利归作者。"
 )
+
+
+# --- discussions ---------------------------------------------------------------------------
+# Comments are assembled like the ideas: a question comes with the answers its author
+# might give, a follow-up with its replies, and the openers vary. {thing} is the idea's
+# solution (Chinese only: English comments say "it", which needs no article or agreement).
+
+# The twists that make a solution a service (an app, an event) rather than a part.
+SERVICE_TWISTS = frozenset({"cities", "volunteers", "bilingual", "free", "api", "students"})
+# The twists that make a part something riders fit, remove and could lose.
+ACCESSORY_TWISTS = frozenset({"quick", "easyfit", "spare", "flat"})
+
+
+@dataclass(frozen=True)
+class Question:
+    """A member's question about an idea, the two answers its author might give and,
+    for some, what Nimbus would say officially."""
+
+    scope: str  # which ideas it fits: any of these words in the idea's scopes()
+    en: str
+    en_answers: tuple[str, str]
+    zh: str  # {thing}: "这个" or the solution's name
+    zh_answers: tuple[str, str]
+    en_official: str = ""
+    zh_official: str = ""
+
+
+IDEA_QUESTIONS = (
+    Question(
+        "part",
+        "Roughly how much weight would it add?",
+        (
+            "Very little: under 300 g by my estimate, less than a full bottle.",
+            "My home-made version is about 400 g. A factory one should be lighter.",
+        ),
+        "{thing}大概会增加多少重量？",
+        (
+            "很轻，我估计不到 300 克，比一瓶满的水壶还轻。",
+            "我自己做的那个大约 400 克，工厂做的应该更轻。",
+        ),
+        "For the record: we weigh every prototype, and no accessory may add more than 600 g.",
+        "说明一下：每个原型我们都会称重，任何配件增重都不能超过 600 克。",
+    ),
+    Question(
+        "part",
+        "How would it hold up on cobblestones after a whole winter?",
+        (
+            "That is my worry too, and exactly what a prototype should be tested for.",
+            "Mine has done about 2,000 km of cobblestones so far without any trouble.",
+        ),
+        "{thing}在石板路上骑一个冬天，还能这么牢固吗？",
+        (
+            "我也担心这个，这正是原型需要重点测试的地方。",
+            "我自己那个已经在石板路上骑了两千公里左右，一点问题都没有。",
+        ),
+        "Speaking for Nimbus: everything we sell is tested for 1,000 km on cobblestones "
+        "before it goes on sale.",
+        "代表官方补充一下：我们卖的每样东西上市前都要在石板路上测试一千公里。",
+    ),
+    Question(
+        "part",
+        "Would it work on older Nimbus bikes, or only on the new ones?",
+        (
+            "Older ones too, as far as I can tell: the mounting points have not changed "
+            "since 2020.",
+            "Only new ones at first, I suspect. A retrofit kit for older frames would be great.",
+        ),
+        "老款 Nimbus 也能用{thing}吗，还是只有新车可以？",
+        (
+            "据我所知老车也可以，2020 年以来安装孔位一直没变。",
+            "我猜一开始只有新车能用。要是能出个老车架的改装套件就太好了。",
+        ),
+        "To add the official view: frames from 2020 on share these mounting points. For "
+        "older ones we would offer an adapter, as we do for racks.",
+        "官方补充：2020 年以后的车架安装孔位都一样；更老的车架我们会像货架那样提供转接件。",
+    ),
+    Question(
+        "part",
+        "What do you think it should cost?",
+        (
+            "Around €40 (about ¥300). Any more and people will buy cheap copies.",
+            "Whatever it costs to make plus a fair margin. I would rather it lasts.",
+        ),
+        "你觉得{thing}卖多少钱合适？",
+        ("300 元左右吧，再贵大家就去买便宜的仿品了。", "成本加上合理的利润就行，我更在乎耐用。"),
+        "On price: for every part that comes out of this community we publish how the "
+        "price is made up, so you can judge it yourselves.",
+        "关于价格：这个社区里诞生的每个零件，我们都会公开价格的构成，大家可以自己判断。",
+    ),
+    Question(
+        "accessory",
+        "Could I fit it myself, or would it need a store?",
+        (
+            "The idea is that anyone can fit it with one hex key.",
+            "Yourself: it uses two bolts that are already on the frame.",
+        ),
+        "{thing}能自己装吗，还是要去门店？",
+        (
+            "设计的时候就考虑了：一把内六角扳手就能装好。",
+            "自己就能装，用的是车架上现成的两个螺丝孔。",
+        ),
+        "For the record: stores fit Nimbus accessories for free when you buy them there.",
+        "说明一下：在门店购买的 Nimbus 配件，门店免费安装。",
+    ),
+    Question(
+        "accessory",
+        "Could it be locked, so it does not walk away while the bike is parked?",
+        (
+            "A screw with a special head would stop casual thieves, and that is enough for me.",
+            "I would rather keep it quick to remove and take it with me.",
+        ),
+        "{thing}能上锁吗？停车的时候会不会被人顺走？",
+        (
+            "用一颗特殊螺丝就能防住顺手牵羊的人，对我来说够了。",
+            "我更希望它能快拆，停车时直接带走。",
+        ),
+        "From our side: it would use the same anti-theft screws as our lights, which any "
+        "Nimbus store can open for you.",
+        "我们这边的考虑：会用和车灯一样的防盗螺丝，任何一家 Nimbus 门店都能帮你拆装。",
+    ),
+    Question(
+        "accessory",
+        "Would it fit the step-through frame as well?",
+        (
+            "It should: both frames have the same mounting points.",
+            "I only tried the diamond frame so far. Can someone with a step-through check?",
+        ),
+        "低跨车架也能装{thing}吗？",
+        (
+            "应该可以，两种车架的安装孔位是一样的。",
+            "我只在普通车架上试过。有骑低跨车的车友能帮忙看看吗？",
+        ),
+        "We checked the drawings: the step-through frame has the same mounts, so yes.",
+        "我们查了图纸：低跨车架的安装位是一样的，可以装。",
+    ),
+    Question(
+        "mudguards bags storage chain",
+        "Would it get in the way of the kickstand?",
+        (
+            "I checked on my own bike: there are about two centimetres to spare.",
+            "Not on the City. On the cargo model it might, which is one more thing to test.",
+        ),
+        "{thing}会不会挡住停车支架？",
+        (
+            "我在自己车上量过，还有两厘米左右的余量，不会挡。",
+            "City 车型不会。载物车型有可能，这也是要测试的一点。",
+        ),
+        "Our engineers measured it: 14 mm to spare on the City, not enough on the Cargo. A "
+        "Cargo version would need its own bracket.",
+        "工程师量过了：City 车型有 14 毫米余量，Cargo 车型不够，需要单独的支架。",
+    ),
+    Question(
+        "rain",
+        "How would you clean it after a muddy week?",
+        (
+            "Garden hose, thirty seconds. That was one of my own rules for the design.",
+            "It comes off, so you can rinse it in the sink.",
+        ),
+        "骑了一周泥路之后，{thing}好清洗吗？",
+        (
+            "水管冲三十秒就干净，这是我设计时给自己定的规矩之一。",
+            "可以拆下来，在水池里冲一下就行。",
+        ),
+    ),
+    Question(
+        "cargo bags shopping",
+        "What load would it be rated for?",
+        (
+            "I would aim for 25 kg, printed on the part itself.",
+            "Enough for a child and a bag of shopping; the frame is the limit, not the part.",
+        ),
+        "{thing}的额定载重大概是多少？",
+        (
+            "我的目标是 25 公斤，直接印在零件上。",
+            "够放一个孩子加一袋菜；真正的上限在车架，不在这个零件。",
+        ),
+        "For the record: our rear rack is rated for 27 kg, and anything mounted on it has to "
+        "stay within that.",
+        "说明一下：我们的后货架额定载重 27 公斤，装在上面的任何东西都不能超过这个数。",
+    ),
+    Question(
+        "kids",
+        "Up to what age would it work for the kids?",
+        (
+            "From about one until they ride on their own, so six or seven.",
+            "My two are 2 and 5 and both fit, so I would say up to six.",
+        ),
+        "{thing}适合多大的孩子用？",
+        (
+            "大约一岁到孩子能自己骑车，也就是六七岁。",
+            "我家两个孩子一个 2 岁一个 5 岁，都能用，所以我觉得到六岁没问题。",
+        ),
+        "Officially: anything we make for children follows the child-seat standard, which "
+        "covers children up to 22 kg, roughly six years old.",
+        "官方说明：我们给孩子做的东西都按儿童座椅标准设计，适用于 22 公斤以下、大约六岁以内的孩子。",
+    ),
+    Question(
+        "lights",
+        "Would it run off the dynamo or off a battery?",
+        (
+            "The dynamo, so there is nothing to charge and nothing to forget.",
+            "A small battery that the dynamo charges, so it stays lit at traffic lights.",
+        ),
+        "{thing}是用花鼓发电还是用电池？",
+        (
+            "用花鼓发电，不用充电，也就不会忘记。",
+            "用一块由花鼓充电的小电池，这样等红灯时也一直亮着。",
+        ),
+        "Speaking for Nimbus: every light we design from now on has to run on the dynamo.",
+        "代表官方说一句：我们今后设计的每一盏灯都必须能用花鼓发电。",
+    ),
+    Question(
+        "night",
+        "How does it cope with rain and fog?",
+        (
+            "Rain is fine: my design is sealed. Fog is harder, and I have not tested it yet.",
+            "I rode with mine through a foggy November and it was the one light people saw.",
+        ),
+        "{thing}在雨天和雾天效果怎么样？",
+        (
+            "下雨没问题，我的设计是密封的。雾天难一些，我还没测试过。",
+            "我在多雾的十一月一直用着，别人说路上最先看到的就是它。",
+        ),
+    ),
+    Question(
+        "service",
+        "Who would run it in towns that have no Nimbus store?",
+        (
+            "Partner workshops could; several of them already work with Nimbus.",
+            "Members could, with a starter kit from Nimbus.",
+        ),
+        "没有 Nimbus 门店的小城市，由谁来办？",
+        (
+            "合作的维修店就可以，已经有好几家在和 Nimbus 合作了。",
+            "会员就能办，Nimbus 提供一套入门工具包就行。",
+        ),
+        "We would start in the cities with a store, then ask our partner workshops. Their "
+        "list is on the website.",
+        "我们会先从有门店的城市开始，再邀请合作维修店参与，名单在官网上。",
+    ),
+    Question(
+        "service",
+        "Would people need an account for it?",
+        (
+            "Not for the basics; that was important to me.",
+            "The Nimbus Riders account would do, no second sign-up.",
+        ),
+        "{thing}需要注册账号才能用吗？",
+        ("基本功能不需要账号，这一点对我很重要。", "用云朵骑士会的账号登录就行，不用再注册一个。"),
+        "Officially: anything we build for riders works with your Nimbus Riders account.",
+        "官方说明：我们为骑手做的任何服务都可以直接用云朵骑士会的账号。",
+    ),
+    Question(
+        "service",
+        "Roughly what would it cost Nimbus to run?",
+        (
+            "Mostly staff time: two people, one evening a month.",
+            "Less than one advertising campaign, I would bet.",
+        ),
+        "{thing}大概要花 Nimbus 多少成本？",
+        ("主要是人力：每月一个晚上，两个人。", "我猜比一次广告投放便宜得多。"),
+    ),
+    Question(
+        "service",
+        "Would it be open to people who do not ride a Nimbus?",
+        (
+            "Yes, I think it should be. That is how people get to know the brand.",
+            "Members first, then others if there is room.",
+        ),
+        "不骑 Nimbus 的人也能参加{thing}吗？",
+        ("我觉得应该可以，这正是让大家认识这个品牌的好机会。", "会员优先，有空位再开放给其他人。"),
+        "Our events are open to everyone who rides; members of Nimbus Riders get the first places.",
+        "我们的活动对所有骑行者开放，云朵骑士会的会员优先。",
+    ),
+    Question(
+        "service",
+        "Does something like this exist in another city already?",
+        (
+            "Utrecht has something similar, run by the city. It is always full.",
+            "Not that I know of, which is why I posted it here.",
+        ),
+        "别的城市已经有类似的做法了吗？",
+        ("乌得勒支有类似的，是市政府办的，每次都满员。", "据我所知还没有，所以我才发到这里。"),
+    ),
+)
+QUESTION_OPENERS = (
+    "",
+    "",
+    "Quick question: ",
+    "I like this. ",
+    "Curious: ",
+    "Before I support it: ",
+)
+ZH_QUESTION_OPENERS = (
+    "",
+    "",
+    "问一下：",
+    "很喜欢这个想法。",
+    "好奇一下：",
+    "点支持之前想确认一下：",
+)
+ANSWER_OPENERS = ("", "", "Good question! ", "Thanks for asking. ", "I wondered about that too. ")
+ZH_ANSWER_OPENERS = ("", "", "好问题！", "谢谢提问。", "我也想过这个问题。")
+
+# (follow-up by the asker, the author's possible replies): threads that go deeper.
+FOLLOW_UPS = {
+    "part": (
+        (
+            "Thanks, that helps. Would a store fit it for people who have no tools?",
+            (
+                "Any store could, I think; it is a five-minute job.",
+                "I hope so. Maybe the team can answer that one.",
+            ),
+            "明白了，谢谢。没有工具的人可以去门店请人装吗？",
+            ("我觉得哪家门店都可以，五分钟的事。", "希望可以。也许官方能回答一下。"),
+        ),
+        (
+            "Makes sense. Have you tried yours in heavy rain yet?",
+            (
+                "Twice last week. Everything stayed dry!",
+                "Not yet, it has been dry here. I will report back.",
+            ),
+            "有道理。你的那个在大雨里试过了吗？",
+            ("上周试了两次，一切正常！", "还没有，这边最近没下雨。试了再来汇报。"),
+        ),
+        (
+            "OK! Would you be up for testing a prototype if they build one?",
+            ("Absolutely, sign me up.", "Yes, as long as it is on a bike I can ride to work."),
+            "好的！如果他们做了原型，你愿意去测试吗？",
+            ("当然，算我一个。", "愿意，只要是我能骑着上班的车就行。"),
+        ),
+    ),
+    "service": (
+        (
+            "Sounds good. Would you help organise the first one?",
+            (
+                "Yes! I already asked two friends from my club.",
+                "I would help, but someone else should lead it.",
+            ),
+            "听起来不错。你愿意帮忙组织第一次吗？",
+            ("愿意！我已经问了俱乐部的两个朋友。", "我可以帮忙，但最好由别人来牵头。"),
+        ),
+        (
+            "And how would people find out about it?",
+            (
+                "The app and a poster in each store should do it.",
+                "Word of mouth, mostly. Threads like this one.",
+            ),
+            "那大家怎么知道有这个活动呢？",
+            ("App 推送加上每家门店贴张海报就够了。", "主要靠口口相传，就像这个帖子一样。"),
+        ),
+    ),
+}
+# Someone else joins a thread, about a part or about a service.
+REMARKS = {
+    "part": (
+        "Following this thread: I have the same bike and would happily test it.",
+        "+1 to all of this. Photos of a prototype would help a lot.",
+        "I tried something similar last winter. It works if the mount is metal, not plastic.",
+        "I had the same question, so thanks for asking it.",
+        "Threads like this one are why I like this community: real answers.",
+    ),
+    "service": (
+        "Following this thread: I would happily help out at the first one.",
+        "+1 to all of this. A date and a place would make it real.",
+        "I had the same question, so thanks for asking it.",
+        "Threads like this one are why I like this community: real answers.",
+    ),
+}
+ZH_REMARKS = {
+    "part": (
+        "关注这个帖子：我的车一样，很愿意帮忙测试。",
+        "同意楼上。要是有原型照片就更好了。",
+        "我去年冬天试过类似的做法：固定件用金属就行，塑料的不耐用。",
+        "我也想问同样的问题，谢谢你问了。",
+        "这种有问有答的讨论，正是我喜欢这个社区的原因。",
+    ),
+    "service": (
+        "关注这个帖子：第一次活动我很愿意去帮忙。",
+        "同意楼上。定下时间和地点，就真的能办起来了。",
+        "我也想问同样的问题，谢谢你问了。",
+        "这种有问有答的讨论，正是我喜欢这个社区的原因。",
+    ),
+}
+
+SUGGESTIONS = (
+    "Suggestion: {why}",
+    "Nice! One thing would make it even better. {why}",
+    "What about a version {twist}? {why}",
+)
+ZH_SUGGESTIONS = (
+    "建议：{why}",
+    "不错！还有一点能让它更好：{why}",
+    "能不能做一个{twist}版本？{why}",
+)
+SUGGESTION_REPLIES = (
+    "Good point, I will add that to the description.",
+    "Yes! I had not thought of that.",
+    "Maybe as an option: I would like to keep the basic version simple.",
+)
+ZH_SUGGESTION_REPLIES = (
+    "好建议，我把它加到描述里。",
+    "对！我之前没想到。",
+    "可以做成选配，基础版我想保持简单。",
+)
+AGREEMENTS = (
+    "Same here. {problem}",
+    "+1. {problem} This would fix it.",
+    "Supported. {benefit}",
+    "Yes please! {benefit}",
+)
+ZH_AGREEMENTS = (
+    "我也一样！{problem}",
+    "+1。{problem}这个能解决。",
+    "已支持。{benefit}",
+    "求做！{benefit}",
+)
+CONCERNS = (
+    "Nice idea. One request, though. {detail}",
+    "I like it, with one condition. {detail}",
+    "From experience with similar things, one request. {detail}",
+)
+ZH_CONCERNS = (
+    "想法不错，提个要求：{detail}",
+    "喜欢，不过有个条件：{detail}",
+    "根据我用类似东西的经验，提个要求：{detail}",
+)
+DOUBTS = {
+    "part": (
+        "I am not convinced: every extra part is one more thing to break.",
+        "Would this make the bike harder to lift onto a train?",
+        "My worry is the price. The last accessory like this cost more than my helmet.",
+    ),
+    "service": (
+        "Sounds great, but who pays for it in the long run?",
+        "I worry it would only ever happen in the big cities.",
+    ),
+}
+ZH_DOUBTS = {
+    "part": (
+        "我有点怀疑：多一个零件，就多一个会坏的地方。",
+        "装上以后，把车搬上火车会不会更费劲？",
+        "我担心价格。上次类似的配件比我的头盔还贵。",
+    ),
+    "service": ("听起来很好，但长期下来谁来出钱？", "我担心最后只有大城市才有。"),
+}
+CONCERN_REPLIES = (
+    "Fair point. I would rather it were a bit heavier and lasted for years.",
+    "Agreed, that should be part of the spec.",
+    "True. A prototype would show whether it is a real problem.",
+)
+ZH_CONCERN_REPLIES = (
+    "有道理。我宁可它重一点，但能用很多年。",
+    "同意，这一条应该写进要求里。",
+    "确实。做个原型就知道是不是真问题了。",
+)
+
+# Official answers, by the idea's stage (or "watching": a popular idea not yet decided).
+OFFICIAL: dict[str, dict[str, tuple[str, ...]]] = {
+    "under_review": {
+        "en": (
+            "Our engineers are building three test versions of this now. We will post what we "
+            "learn here, good or bad.",
+            "We are reviewing this with our supplier this week. {author}, could you post a photo "
+            "or a sketch of your version? It would help the team.",
+            "The team has read every comment in this thread; the worries about weight and price "
+            "are on our test list.",
+        ),
+        "zh-hans": (
+            "工程师正在做三个测试版本，结果不管好坏都会发在这里。",
+            "我们本周在和供应商一起评估。{author}，能发一张你那个版本的照片或草图吗？对团队很有帮助。",
+            "团队看过了这里的每一条评论，大家对重量和价格的顾虑都列进了测试清单。",
+        ),
+    },
+    "accepted": {
+        "en": (
+            "Thank you all: the comments here shaped the specification. We start with the "
+            "commuter models and will post the test plan in this thread.",
+            "To be clear about what accepted means: we build prototypes first, and the Nimbus "
+            "Insiders test them before anything reaches the stores.",
+        ),
+        "zh-hans": (
+            "谢谢大家：这里的评论帮我们定下了规格。先从通勤车型开始，测试计划会发在这个帖子里。",
+            "说明一下\u201c已采纳\u201d的意思：我们先做原型，由云朵内测团测试之后才会上架。",
+        ),
+    },
+    "in_progress": {
+        "en": (
+            "Progress report: the first samples arrived and passed the 1,000 km cobblestone "
+            "test. Next is the rain test.",
+            "We now have a part number and a supplier. Testers for the Insiders round are drawn "
+            "this week.",
+        ),
+        "zh-hans": (
+            "进度汇报：第一批样品到了，通过了一千公里的石板路测试，下一步是淋雨测试。",
+            "已经有了零件编号和供应商，本周抽签选出内测团的测试者。",
+        ),
+    },
+    "delivered": {
+        "en": (
+            "It is in the stores now, and the fitting guide is online. Tell us here how it works "
+            "for you after a few weeks.",
+            "Delivered! Thanks to everyone who supported it and argued about the details here.",
+        ),
+        "zh-hans": (
+            "已经在门店上架，安装指南也放到网上了。用几周后欢迎来这里反馈。",
+            "已交付！感谢每一位支持它、在这里讨论细节的人。",
+        ),
+    },
+    "declined": {
+        "en": (
+            "We know this is disappointing. The reason is in the decision above; if it changes, "
+            "for example with a new supplier, we will reopen this idea and say so here.",
+            "Declined does not mean forgotten: we keep this discussion for the next frame "
+            "redesign.",
+        ),
+        "zh-hans": (
+            "我们知道这有点让人失望。原因写在上面的决定里；如果情况有变，比如找到新的供应商，"
+            "我们会在这里说明并重新考虑。",
+            "暂不采纳不等于忘记：这里的讨论会留给下一次车架改版参考。",
+        ),
+    },
+    "watching": {
+        "en": (
+            "The team is following this discussion. Nothing is decided yet; keep the feedback "
+            "coming, especially on what you would pay.",
+            "Thanks for the detailed comments, everyone. This is on the list for our next "
+            "review; until then, tell us where it would help you most.",
+        ),
+        "zh-hans": (
+            "团队一直在关注这里的讨论。目前还没有定论，欢迎继续反馈，特别是你愿意付多少钱。",
+            "谢谢大家这么详细的评论。它已经列入下一次评审，在那之前，欢迎告诉我们它在哪些场景最有用。",
+        ),
+    },
+}
+NUDGES = {
+    "en": "It has been more than five days since this reached the top of the ladder. Any news "
+    "from the team?",
+    "zh-hans": "这个点子到达支持阶梯顶端已经超过五天了，团队有消息吗？",
+}
+
+# Questions about each challenge's brief, each with the official answer.
+CHALLENGE_QUESTIONS: dict[str, list[tuple[str, str]]] = {
+    "rain": [
+        (
+            "Does the 600 g limit include the mounting hardware, or only the part itself?",
+            "Everything that goes on the bike, mounts included. Tools you carry do not count.",
+        ),
+        (
+            "可以提交需要改车架的方案吗？还是只收配件？",
+            "可以。车架改动也在范围内，但请说明改在哪里，我们会和下一次改版一起评估。",
+        ),
+        (
+            "Is winter in scope, or only rain? Slush is my real enemy.",
+            "Slush counts as rain for this challenge: wet is wet. Ideas for snow and ice, such as "
+            "studded tyres, belong in the idea box.",
+        ),
+    ],
+    "cargo": [
+        (
+            "\u201c1 到 6 岁\u201d是指孩子的年龄吗？婴儿座椅算不算？",
+            "是孩子的年龄。1 岁以下的婴儿座椅这次不做，因为需要另外的安全认证。",
+        ),
+        (
+            "Why do you ask what we would pay? Will the answers set the price?",
+            "The answers tell us whether a part can be made at a price riders accept. They do "
+            "not set the price, but a part nobody would pay for will not be made.",
+        ),
+        (
+            "Are ideas for the front of the bike welcome too, or only for the rack?",
+            "Both: the rack, the front of the bike and the frame are all in scope.",
+        ),
+    ],
+    "night": [
+        (
+            "Are blinking lights allowed? Here the law only allows steady ones at the front.",
+            "Please design for a steady light at the front and the back; a blinking mode can be "
+            "an extra where it is legal. The jury judges the steady version.",
+        ),
+        (
+            "评审的时候会实际测试 150 米外可见吗？",
+            "会。候选名单上的设计我们都会在夜间试车场实测，结果会公布在各自的点子页面。",
+        ),
+        (
+            "If my design does not win, does Nimbus still own it?",
+            "No. Only the winning design passes to Nimbus; every other design stays with its "
+            "authors, as the terms say.",
+        ),
+    ],
+}
+
+
+T = TypeVar("T")
+
+
+def _fresh(rng: random.Random, options: Sequence[T], used: set[str], key: Any = str) -> T:
+    """One of the options, avoiding those already said in this discussion (`used`,
+    which records the choice) while any are left."""
+    unused = [option for option in options if key(option) not in used]
+    choice = rng.choice(unused or list(options))
+    used.add(key(choice))
+    return choice
+
+
+def _in(language: str, en: T, zh: T) -> T:
+    return en if language == "en" else zh
+
+
+def scopes(theme_key: str, solution: Solution) -> set[str]:
+    """What kind of thing the solution is (a service, or a part with its theme and
+    tags, maybe an accessory), for choosing the questions that fit it."""
+    if SERVICE_TWISTS & set(solution.twists):
+        return {"service"}
+    found = {"part", theme_key, *solution.tags}
+    if ACCESSORY_TWISTS & set(solution.twists):
+        found.add("accessory")
+    return found
+
+
+def question(
+    rng: random.Random, theme_key: str, solution: Solution, language: str, used: set[str]
+) -> tuple[str, Question]:
+    """A member's question that fits the idea, and the question's data (for the answers)."""
+    kinds = scopes(theme_key, solution)
+    fitting = [q for q in IDEA_QUESTIONS if kinds & set(q.scope.split())]
+    q = _fresh(rng, fitting, used, key=lambda q: q.en)
+    opener = rng.choice(_in(language, QUESTION_OPENERS, ZH_QUESTION_OPENERS))
+    if language == "en":
+        asked = q.en[0].lower() + q.en[1:] if opener.endswith(": ") else q.en
+        return opener + asked, q
+    thing = rng.choice(["这个", solution.zh, f"这个{solution.zh}"])
+    return opener + q.zh.format(thing=thing), q
+
+
+def answer(rng: random.Random, q: Question, language: str, used: set[str]) -> str:
+    opener = rng.choice(_in(language, ANSWER_OPENERS, ZH_ANSWER_OPENERS))
+    return opener + _fresh(rng, _in(language, q.en_answers, q.zh_answers), used)
+
+
+def official_answer(q: Question, language: str) -> str:
+    """What Nimbus says about the question ("" when it leaves it to the author)."""
+    return _in(language, q.en_official, q.zh_official)
+
+
+def follow_up(
+    rng: random.Random, service: bool, language: str, used: set[str]
+) -> tuple[str, tuple[str, str]]:
+    """The asker's next question, and the author's possible replies."""
+    en, en_replies, zh, zh_replies = _fresh(
+        rng, FOLLOW_UPS["service" if service else "part"], used, key=lambda f: f[0]
+    )
+    return _in(language, (en, en_replies), (zh, zh_replies))
+
+
+def remark(rng: random.Random, service: bool, language: str, used: set[str]) -> str:
+    remarks = _in(language, REMARKS, ZH_REMARKS)["service" if service else "part"]
+    return _fresh(rng, remarks, used)
+
+
+def suggestion(
+    rng: random.Random, solution: Solution, current: Sequence[str], language: str, used: set[str]
+) -> str:
+    """Another of the solution's twists (not one in the idea's title), proposed as a
+    variant."""
+    others = [key for key in solution.twists if key not in current] or list(solution.twists)
+    twist = TWISTS[_fresh(rng, others, used)]
+    if language == "en":
+        return rng.choice(SUGGESTIONS).format(twist=twist.en, why=twist.en_text)
+    return rng.choice(ZH_SUGGESTIONS).format(twist=twist.zh, why=twist.zh_text)
+
+
+def agreement(
+    rng: random.Random, theme: Theme, solution: Solution, language: str, used: set[str]
+) -> str:
+    """A member who has the problem the idea solves, or wants what it brings."""
+    en = language == "en"
+    problems = [(theme.problems if en else theme.zh_problems)[i] for i in solution.problems]
+    benefits = [(theme.benefits if en else theme.zh_benefits)[i] for i in solution.benefits]
+    templates = [
+        t
+        for t in _in(language, AGREEMENTS, ZH_AGREEMENTS)
+        if not ("{problem}" in t and set(problems) <= used)
+        and not ("{benefit}" in t and set(benefits) <= used)
+    ]
+    template = _fresh(rng, templates or _in(language, AGREEMENTS, ZH_AGREEMENTS), used)
+    problem = _fresh(rng, problems, used) if "{problem}" in template else ""
+    benefit = _fresh(rng, benefits, used) if "{benefit}" in template else ""
+    return template.format(problem=problem, benefit=benefit)
+
+
+def concern(rng: random.Random, service: bool, theme: Theme, language: str, used: set[str]) -> str:
+    """A worry: a general doubt, or one of the theme's details as a request."""
+    if rng.random() < 0.35:
+        doubts = _in(language, DOUBTS, ZH_DOUBTS)["service" if service else "part"]
+        return _fresh(rng, doubts, used)
+    detail = _fresh(rng, _in(language, theme.details, theme.zh_details), used)
+    return rng.choice(_in(language, CONCERNS, ZH_CONCERNS)).format(detail=detail)
+
+
+def reply(rng: random.Random, kind: str, language: str, used: set[str]) -> str:
+    """The author's reply to a suggestion or to a concern."""
+    options = {
+        "suggestion": _in(language, SUGGESTION_REPLIES, ZH_SUGGESTION_REPLIES),
+        "concern": _in(language, CONCERN_REPLIES, ZH_CONCERN_REPLIES),
+    }[kind]
+    return _fresh(rng, options, used)
+
+
+def official(rng: random.Random, kind: str, language: str, used: set[str], **values: str) -> str:
+    return _fresh(rng, OFFICIAL[kind][language], used).format(**values)

@@ -179,12 +179,14 @@ def register_routers() -> None:
     from cocreate.accounts.api import router as accounts_router
     from cocreate.challenges.api import router as challenges_router
     from cocreate.communities.api import router as communities_router
+    from cocreate.dialogue.api import router as dialogue_router
     from cocreate.ideas.api import router as ideas_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", communities_router)
     api.add_router("/", challenges_router)
     api.add_router("/", ideas_router)
+    api.add_router("/", dialogue_router)
 
 
 register_routers()

@@ -238,6 +238,63 @@ def _can_invite_coauthor(user: Any, idea: Any) -> bool:
     return _active(user) and idea.author_id == user.pk and idea.stage in OPEN_STAGES
 
 
+# --- dialogue ---------------------------------------------------------------------------
+
+
+def _open_for_comments(target: Any) -> bool:
+    """A challenge, or an idea, whose discussion is open (the phase table's "comment";
+    expired and merged ideas are closed)."""
+    from cocreate.ideas.models import CLOSED_STAGES
+
+    challenge = getattr(target, "challenge", target)
+    if getattr(target, "stage", None) in CLOSED_STAGES:
+        return False
+    return bool(challenge.is_published and challenge.allows("comment"))
+
+
+def _can_comment(user: Any, target: Any) -> bool:
+    challenge = getattr(target, "challenge", target)
+    return _takes_part(user, challenge.community) and _open_for_comments(target)
+
+
+def speaks_officially(user: Any, community: Any) -> bool:
+    """Staff, owners and employees answer on the organisation's behalf."""
+    from cocreate.communities.models import Role
+
+    return manages(user, community) or role_in(user, community) == Role.EMPLOYEE
+
+
+def _comment_target(comment: Any) -> Any:
+    return comment.idea if comment.idea_id else comment.challenge
+
+
+def _can_edit_comment(user: Any, comment: Any) -> bool:
+    return (
+        _active(user)
+        and comment.author_id == user.pk
+        and comment.status == "visible"
+        and _can_view_challenge(user, comment.challenge)
+    )
+
+
+def _can_react(user: Any, comment: Any) -> bool:
+    return comment.status == "visible" and _can_comment(user, _comment_target(comment))
+
+
+def _can_accept_answer(user: Any, comment: Any) -> bool:
+    """The asker (author of the thread's first comment) marks a reply by someone else."""
+    root = comment.root
+    return (
+        root is not None
+        and root.status == "visible"
+        and _active(user)
+        and root.author_id == user.pk
+        and comment.author_id != user.pk
+        and comment.status == "visible"
+        and _can_view_challenge(user, comment.challenge)
+    )
+
+
 RULES: dict[str, Callable[[Any, Any], bool]] = {
     # site
     "community.create": lambda user, _obj: is_site_staff(user),
@@ -279,6 +336,19 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "idea.change_stage": lambda user, idea: manages(user, idea.challenge.community),
     "idea.invite_coauthor": _can_invite_coauthor,
     "idea.view_supporter_answers": lambda user, idea: manages(user, idea.challenge.community),
+    # dialogue (target: an idea or a challenge)
+    "comment.view": lambda user, target: _can_view_challenge(
+        user, getattr(target, "challenge", target)
+    ),
+    "comment.post": _can_comment,
+    "comment.post_official": lambda user, target: (
+        _can_comment(user, target)
+        and speaks_officially(user, getattr(target, "challenge", target).community)
+    ),
+    "comment.edit": _can_edit_comment,
+    "comment.delete": _can_edit_comment,
+    "comment.react": _can_react,
+    "comment.accept": _can_accept_answer,
 }
 
 

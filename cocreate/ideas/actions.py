@@ -21,6 +21,8 @@ from cocreate.challenges.models import Challenge, ReviewWindow
 from cocreate.communities.models import Membership
 from cocreate.core import events
 from cocreate.core.errors import Conflict, Forbidden, Invalid, NotFound
+from cocreate.core.images import clean_image
+from cocreate.core.markdown import render
 from cocreate.core.permissions import can, is_author, require
 from cocreate.core.validation import clean_text
 from cocreate.ideas import ladder
@@ -30,6 +32,7 @@ from cocreate.ideas.models import (
     CoAuthorStatus,
     CustomStage,
     Idea,
+    IdeaImage,
     IdeaVersion,
     Merge,
     Stage,
@@ -44,6 +47,8 @@ from cocreate.ideas.models import (
 
 LANGUAGES = {code for code, _label in settings.LANGUAGES}
 MATERIAL_CHANGE = 0.8  # an edit whose text is less than 80% similar is a material change
+MAX_IMAGES = 6
+IMAGE_MAX_SIDE = 1600
 
 
 def _tags(value: Any) -> list[str]:
@@ -120,6 +125,7 @@ def submit_idea(
     accept_terms: bool = False,
     parent: Idea | None = None,
     resubmission_of: Idea | None = None,
+    images: Any = None,
 ) -> Idea:
     require(actor, "idea.submit", challenge)
     title = clean_text(title, "title", max_length=160, required=True)
@@ -136,6 +142,7 @@ def submit_idea(
         resubmission_of.author_id != actor.pk or resubmission_of.stage != Stage.EXPIRED
     ):
         raise Invalid(fields={"resubmission_of": _("Only an expired idea of yours.")})
+    files = _clean_images(images, room=MAX_IMAGES)
     now = timezone.now()
     stage = Stage.GATHERING_SUPPORT if challenge.uses_ladder else Stage.SUBMITTED
     idea = Idea(
@@ -143,6 +150,7 @@ def submit_idea(
         author=actor,
         title=title,
         body=body,
+        body_html=str(render(body)),
         tags=tags,
         language=language,
         stage=stage,
@@ -161,6 +169,9 @@ def submit_idea(
         )
         Challenge.objects.filter(pk=challenge.pk).update(idea_count=F("idea_count") + 1)
         StageChange.objects.create(idea=idea, from_stage="", to_stage=stage, actor=actor)
+        if files:
+            _store_images(actor, idea, files)
+            idea.image_count = len(files)
         events.record(
             "idea.submitted",
             actor=actor,
@@ -215,6 +226,7 @@ def edit_idea(
         Idea.objects.filter(pk=idea.pk).update(
             title=new_title,
             body=new_body,
+            body_html=str(render(new_body)),
             tags=new_tags,
             version_count=number,
             updated_at=timezone.now(),
@@ -229,6 +241,99 @@ def edit_idea(
         )
     idea.refresh_from_db()
     return idea
+
+
+# --- images --------------------------------------------------------------------------------
+
+
+def _clean_images(uploads: Any, *, room: int) -> list[Any]:
+    """Check and re-encode every upload before anything is written, so one bad
+    file refuses the whole request."""
+    uploads = [u for u in (uploads or []) if u]
+    if len(uploads) > room:
+        raise Invalid(
+            fields={
+                "images": _("An idea has at most %(max)d pictures; %(room)d more fit.")
+                % {"max": MAX_IMAGES, "room": room}
+            }
+        )
+    return [clean_image(u, field="images", max_side=IMAGE_MAX_SIDE, photo=True) for u in uploads]
+
+
+def _store_images(actor: Any, idea: Idea, files: list[Any], alt: str = "") -> list[IdeaImage]:
+    """Inside the caller's transaction. The slot count is claimed by a conditional
+    F() update, so concurrent uploads can never pass six."""
+    claimed = Idea.objects.filter(pk=idea.pk, image_count__lte=MAX_IMAGES - len(files)).update(
+        image_count=F("image_count") + len(files)
+    )
+    if not claimed:
+        raise Invalid(
+            fields={"images": _("An idea has at most %(max)d pictures.") % {"max": MAX_IMAGES}}
+        )
+    stored: list[IdeaImage] = []
+    try:
+        for file in files:
+            image = IdeaImage(idea=idea, alt=alt, uploaded_by=actor)
+            image.image.save(file.name, file, save=False)
+            stored.append(image)
+            image.save()
+    except BaseException:
+        for image in stored:  # a rolled-back row must not leave its file behind
+            image.image.delete(save=False)
+        raise
+    return stored
+
+
+def add_images(actor: Any, idea: Idea, uploads: Any, *, alt: str = "") -> list[IdeaImage]:
+    require(actor, "idea.edit", idea)
+    alt = clean_text(alt, "alt", max_length=200)
+    files = _clean_images(uploads, room=MAX_IMAGES - idea.image_count)
+    if not files:
+        raise Invalid(fields={"images": _("Choose a picture to upload.")})
+    with transaction.atomic():
+        stored = _store_images(actor, idea, files, alt)
+        events.record(
+            "idea.images_added",
+            actor=actor,
+            community=idea.challenge.community,
+            target=idea,
+            images=[image.pk for image in stored],
+        )
+    idea.refresh_from_db(fields=["image_count"])
+    return stored
+
+
+def describe_image(actor: Any, image: IdeaImage, *, alt: str) -> IdeaImage:
+    require(actor, "idea.edit", image.idea)
+    image.alt = clean_text(alt, "alt", max_length=200)
+    with transaction.atomic():
+        image.save(update_fields=["alt"])
+        events.record(
+            "idea.image_described",
+            actor=actor,
+            community=image.idea.challenge.community,
+            target=image.idea,
+            image=image.pk,
+        )
+    return image
+
+
+def remove_image(actor: Any, image: IdeaImage) -> None:
+    idea = image.idea
+    require(actor, "idea.edit", idea)
+    name = image.image.name
+    storage = image.image.storage
+    with transaction.atomic():
+        deleted, _rows = IdeaImage.objects.filter(pk=image.pk).delete()
+        if not deleted:
+            raise NotFound(_("That picture was already removed."))
+        Idea.objects.filter(pk=idea.pk).update(image_count=F("image_count") - 1)
+        events.record(
+            "idea.image_removed", actor=actor, community=idea.challenge.community, target=idea
+        )
+        # The file goes only once the row is gone for good.
+        transaction.on_commit(lambda: storage.delete(name))
+    idea.refresh_from_db(fields=["image_count"])
 
 
 # --- co-authors --------------------------------------------------------------------------

@@ -2,7 +2,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Q
-from ninja import Path, Query, Router, Schema, Status
+from ninja import File, Form, Path, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 from pydantic import Field
 
@@ -11,12 +11,35 @@ from cocreate.challenges.api import get_challenge
 from cocreate.communities.models import Community
 from cocreate.core.api import ERRORS, PUBLIC, ApiRequest, ObjectId, Pagination, PersonOut
 from cocreate.core.errors import Invalid, NotFound
-from cocreate.core.markdown import render
 from cocreate.core.permissions import can, require
 from cocreate.ideas import actions, queries
-from cocreate.ideas.models import CoAuthor, Idea, IdeaVersion, Merge, StageChange, Support
+from cocreate.ideas.models import (
+    CoAuthor,
+    Idea,
+    IdeaImage,
+    IdeaVersion,
+    Merge,
+    StageChange,
+    Support,
+)
 
 router = Router(tags=["ideas"])
+
+
+class ImageOut(Schema):
+    id: int
+    url: str
+    width: int
+    height: int
+    alt: str
+
+    @staticmethod
+    def resolve_url(obj: IdeaImage) -> str:
+        return str(obj.image.url)
+
+
+class ImageIn(Schema):
+    alt: str = Field(max_length=200)
 
 
 class IdeaOut(Schema):
@@ -27,11 +50,13 @@ class IdeaOut(Schema):
     body_html: str
     stage: str
     support_count: int
+    comment_count: int
     authors: list[PersonOut]
     parent: int | None = Field(alias="parent_id")
     resubmission_of: int | None = Field(alias="resubmission_of_id")
     tags: list[str]
     language: str
+    images: list[ImageOut]
     terms_version: int | None
     ladder_level: int
     ladder_target: int | None
@@ -45,7 +70,7 @@ class IdeaOut(Schema):
 
     @staticmethod
     def resolve_body_html(obj: Idea) -> str:
-        return str(render(obj.body))
+        return str(obj.rendered_body)
 
     @staticmethod
     def resolve_authors(obj: Idea) -> list[Any]:
@@ -54,6 +79,10 @@ class IdeaOut(Schema):
             coauthors = list(obj.coauthors.filter(status="accepted").select_related("user"))
         people = [obj.author] if obj.author else []
         return people + [c.user for c in coauthors]
+
+    @staticmethod
+    def resolve_images(obj: Idea) -> list[Any]:
+        return list(obj.images.all())
 
     @staticmethod
     def resolve_terms_version(obj: Idea) -> int | None:
@@ -155,7 +184,7 @@ class AnswerSummary(Schema):
 
 def get_idea(request: ApiRequest, idea_id: int) -> Idea:
     idea = (
-        queries.with_authors(
+        queries.with_related(
             Idea.objects.select_related(
                 "challenge",
                 "challenge__community",
@@ -186,20 +215,20 @@ def _related(request: ApiRequest, idea_id: int | None, field: str) -> Idea | Non
     "/challenges/{challenge_id}/ideas",
     auth=PUBLIC,
     response={200: list[IdeaOut], **ERRORS},
-    summary="Ideas of a challenge: sort=hot|top|new, filter by stage, tag, language, q",
+    summary="Ideas of a challenge: sort=hot|top|new|discussed, filter by stage, tag, language, q",
 )
 @paginate(Pagination)
 def list_ideas(
     request: ApiRequest,
     challenge_id: ObjectId,
-    sort: str = Query("hot", pattern="^(hot|top|new)$"),
+    sort: str = Query("hot", pattern="^(hot|top|new|discussed)$"),
     stage: str = Query("", max_length=20),
     tag: str = Query("", max_length=30),
     language: str = Query("", max_length=10),
     q: str = Query("", max_length=200),
 ) -> Any:
     challenge = get_challenge(request, challenge_id)
-    return queries.with_authors(
+    return queries.with_related(
         queries.idea_list(
             challenge, sort=sort, stage=stage, tag=tag, language=language, q=q
         ).select_related("terms_version", "review_window")
@@ -294,6 +323,53 @@ def change_stage(request: ApiRequest, idea_id: ObjectId, payload: StageIn) -> Id
     idea = get_idea(request, idea_id)
     actions.change_stage(request.auth, idea, stage=payload.stage, reason=payload.reason)
     return get_idea(request, idea_id)
+
+
+@router.post(
+    "/ideas/{idea_id}/images",
+    response={201: list[ImageOut], **ERRORS},
+    summary="Add pictures (multipart: one or more `images` files and an optional `alt`); "
+    "at most 6 per idea",
+)
+def add_images(
+    request: ApiRequest,
+    idea_id: ObjectId,
+    images: File[list[UploadedFile]],
+    alt: Form[str] = "",
+) -> Status[list[IdeaImage]]:
+    idea = get_idea(request, idea_id)
+    return Status(201, actions.add_images(request.auth, idea, images, alt=alt))
+
+
+def _image(request: ApiRequest, idea_id: int, image_id: int) -> IdeaImage:
+    idea = get_idea(request, idea_id)
+    image = IdeaImage.objects.filter(idea=idea, pk=image_id).first()
+    if image is None:
+        raise NotFound()
+    image.idea = idea
+    return image
+
+
+@router.patch(
+    "/ideas/{idea_id}/images/{image_id}",
+    response={200: ImageOut, **ERRORS},
+    summary="Describe a picture (its alt text)",
+)
+def describe_image(
+    request: ApiRequest, idea_id: ObjectId, image_id: ObjectId, payload: ImageIn
+) -> IdeaImage:
+    return actions.describe_image(request.auth, _image(request, idea_id, image_id), alt=payload.alt)
+
+
+@router.delete(
+    "/ideas/{idea_id}/images/{image_id}",
+    response={200: list[ImageOut], **ERRORS},
+    summary="Remove a picture; returns the pictures left",
+)
+def remove_image(request: ApiRequest, idea_id: ObjectId, image_id: ObjectId) -> list[IdeaImage]:
+    image = _image(request, idea_id, image_id)
+    actions.remove_image(request.auth, image)
+    return list(IdeaImage.objects.filter(idea_id=idea_id))
 
 
 @router.get(

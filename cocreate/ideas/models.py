@@ -4,9 +4,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cocreate.core.markdown import render
 from cocreate.ideas.ladder import LEGO_PRESET
 
 
@@ -39,6 +41,8 @@ STAGE_FLOW: dict[str, frozenset[str]] = {
 REASON_REQUIRED = frozenset({Stage.DECLINED, Stage.ARCHIVED})
 # Stages in which an idea still collects support and may be edited by its authors.
 OPEN_STAGES = frozenset({Stage.SUBMITTED, Stage.GATHERING_SUPPORT})
+# Stages whose discussion is closed: the idea lives on elsewhere or ran out of time.
+CLOSED_STAGES = frozenset({Stage.EXPIRED, Stage.MERGED})
 
 
 class SupportLadder(models.Model):
@@ -68,6 +72,9 @@ class Idea(models.Model):
     )
     title = models.CharField(_("title"), max_length=160)
     body = models.TextField(_("description"))
+    # The sanitised rendering of body, made when the body is written: lists of
+    # ideas in the API would otherwise spend most of their time in Markdown.
+    body_html = models.TextField(blank=True, default="")
     tags = models.JSONField(default=list, blank=True)
     language = models.CharField(_("language"), max_length=10, default="en")
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.SUBMITTED)
@@ -92,6 +99,10 @@ class Idea(models.Model):
     # Kept exact by F() updates in the same transaction as Support rows.
     support_count = models.PositiveIntegerField(default=0)
     version_count = models.PositiveIntegerField(default=1)
+    # Visible comments (dialogue app), kept by F() updates: the "most discussed" sort.
+    comment_count = models.PositiveIntegerField(default=0)
+    # Capped by a conditional F() update, so two uploads cannot both take the last slot.
+    image_count = models.PositiveSmallIntegerField(default=0)
     hot_score = models.FloatField(default=0.0)
     # Ladder position: thresholds reached, the next target and its deadline.
     ladder_level = models.PositiveSmallIntegerField(default=0)
@@ -117,11 +128,20 @@ class Idea(models.Model):
             models.Index(fields=["challenge", "-support_count"]),
             models.Index(fields=["challenge", "-hot_score"]),
             models.Index(fields=["challenge", "-created_at"]),
+            models.Index(fields=["challenge", "-comment_count"]),
             models.Index(fields=["stage", "deadline_at"]),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def rendered_body(self) -> SafeString:
+        """The stored rendering (sanitised when written), or a fresh one for rows
+        written around the actions (fixtures, bulk loads)."""
+        if self.body_html or not self.body:
+            return mark_safe(self.body_html)  # noqa: S308 - sanitised by core.markdown
+        return render(self.body)
 
 
 class IdeaVersion(models.Model):
@@ -146,6 +166,31 @@ class IdeaVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.idea_id} v{self.number}"
+
+
+def idea_image_path(instance: IdeaImage, filename: str) -> str:
+    return f"ideas/{instance.idea_id}/{filename}"
+
+
+class IdeaImage(models.Model):
+    """A picture of an idea: checked by content and re-encoded by clean_image, so
+    the stored file is never the uploaded bytes."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(upload_to=idea_image_path, width_field="width", height_field="height")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    alt = models.CharField(_("description of the image"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"image {self.pk} of {self.idea_id}"
 
 
 class CoAuthorStatus(models.TextChoices):

@@ -10,8 +10,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from cocreate.accounts.models import User
@@ -19,12 +20,14 @@ from cocreate.challenges.models import Challenge
 from cocreate.core.errors import ActionError, Invalid
 from cocreate.core.permissions import can, is_author
 from cocreate.core.views import error_page, failed, is_htmx
+from cocreate.dialogue.views import discussion_context
 from cocreate.ideas import actions, ladder, queries
 from cocreate.ideas.models import (
     CoAuthor,
     CoAuthorStatus,
     CustomStage,
     Idea,
+    IdeaImage,
     IdeaVersion,
     Merge,
     Stage,
@@ -33,6 +36,33 @@ from cocreate.ideas.models import (
     ladder_steps,
     stage_flow,
     stage_labels,
+)
+
+
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    """Several files in one input; each is checked by clean_image in the action."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget",
+            MultipleImageInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+IMAGES_HELP = format_lazy(
+    gettext_lazy("Up to {max} pictures: PNG, JPEG, GIF or WebP, at most 5 MB each."),
+    max=actions.MAX_IMAGES,
 )
 
 
@@ -53,6 +83,22 @@ class IdeaForm(forms.Form):
     language = forms.ChoiceField(label=gettext_lazy("Language"), choices=settings.LANGUAGES)
 
 
+class NewIdeaForm(IdeaForm):
+    images = MultipleImageField(
+        label=gettext_lazy("Pictures"), required=False, help_text=IMAGES_HELP
+    )
+
+
+class ImageForm(forms.Form):
+    images = MultipleImageField(label=gettext_lazy("Add pictures"), help_text=IMAGES_HELP)
+    alt = forms.CharField(
+        label=gettext_lazy("Describe the pictures"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("For people who cannot see them."),
+    )
+
+
 class StageForm(forms.Form):
     stage = forms.ChoiceField(label=gettext_lazy("Move to"), choices=Stage.choices)
     reason = forms.CharField(
@@ -66,7 +112,7 @@ class StageForm(forms.Form):
 
 def _idea(request: HttpRequest, idea_id: int) -> Idea:
     idea = get_object_or_404(
-        queries.with_authors(
+        queries.with_related(
             Idea.objects.select_related(
                 "challenge",
                 "challenge__community",
@@ -131,6 +177,7 @@ def idea_detail(request: HttpRequest, idea_id: int) -> HttpResponse:
         "ideas/detail.html",
         {
             **_support_context(request, idea),
+            **discussion_context(request, idea),
             "authors": ([idea.author] if idea.author else [])
             + [c.user for c in getattr(idea, "accepted_coauthors", [])],
             "timeline": queries.timeline(idea),
@@ -180,7 +227,7 @@ def idea_new(request: HttpRequest, challenge_id: int) -> HttpResponse:
             body=source.body,
             tags=", ".join(source.tags),
         )
-    form = IdeaForm(request.POST or None, initial=initial)
+    form = NewIdeaForm(request.POST or None, request.FILES or None, initial=initial)
     terms = challenge.current_terms()
     context = {
         "form": form,
@@ -208,13 +255,9 @@ def idea_new(request: HttpRequest, challenge_id: int) -> HttpResponse:
     return render(request, "ideas/new.html", context)
 
 
-@login_required
-def idea_edit(request: HttpRequest, idea_id: int) -> HttpResponse:
-    idea = _idea(request, idea_id)
-    if not can(request.user, "idea.edit", idea):
-        raise PermissionDenied
+def _edit_form(idea: Idea, data: Any = None) -> IdeaForm:
     form = IdeaForm(
-        request.POST or None,
+        data,
         initial={
             "title": idea.title,
             "body": idea.body,
@@ -223,7 +266,29 @@ def idea_edit(request: HttpRequest, idea_id: int) -> HttpResponse:
         },
     )
     form.fields["language"].disabled = True
-    context = {"form": form, "idea": idea}
+    return form
+
+
+def _edit_context(
+    idea: Idea, form: IdeaForm, image_form: ImageForm | None = None
+) -> dict[str, Any]:
+    return {
+        "form": form,
+        "idea": idea,
+        "images": idea.images.all(),
+        "image_form": image_form or ImageForm(),
+        "room": actions.MAX_IMAGES - idea.image_count,
+        "max_images": actions.MAX_IMAGES,
+    }
+
+
+@login_required
+def idea_edit(request: HttpRequest, idea_id: int) -> HttpResponse:
+    idea = _idea(request, idea_id)
+    if not can(request.user, "idea.edit", idea):
+        raise PermissionDenied
+    form = _edit_form(idea, request.POST or None)
+    context = _edit_context(idea, form)
     if request.method == "POST" and form.is_valid():
         try:
             actions.edit_idea(
@@ -238,6 +303,67 @@ def idea_edit(request: HttpRequest, idea_id: int) -> HttpResponse:
         messages.success(request, _("Saved as a new version."))
         return redirect("ideas:detail", idea.pk)
     return render(request, "ideas/edit.html", context)
+
+
+@login_required
+@require_POST
+def idea_images(request: HttpRequest, idea_id: int) -> HttpResponse:
+    idea = _idea(request, idea_id)
+    if not can(request.user, "idea.edit", idea):
+        raise PermissionDenied
+    image_form = ImageForm(request.POST, request.FILES)
+    context = _edit_context(idea, _edit_form(idea), image_form)
+    if not image_form.is_valid():
+        return render(request, "ideas/edit.html", context, status=422)
+    try:
+        added = actions.add_images(
+            request.user,
+            idea,
+            image_form.cleaned_data["images"],
+            alt=image_form.cleaned_data["alt"],
+        )
+    except ActionError as exc:
+        return failed(request, exc, "ideas/edit.html", context, image_form)
+    messages.success(
+        request,
+        ngettext("%(n)d picture added.", "%(n)d pictures added.", len(added)) % {"n": len(added)},
+    )
+    return redirect("ideas:edit", idea.pk)
+
+
+def _image(request: HttpRequest, image_id: int) -> IdeaImage:
+    image = get_object_or_404(
+        IdeaImage.objects.select_related("idea__challenge__community"), pk=image_id
+    )
+    if not can(request.user, "idea.view", image.idea):
+        raise Http404
+    if not can(request.user, "idea.edit", image.idea):
+        raise PermissionDenied
+    return image
+
+
+@login_required
+@require_POST
+def image_describe(request: HttpRequest, image_id: int) -> HttpResponse:
+    image = _image(request, image_id)
+    try:
+        actions.describe_image(request.user, image, alt=request.POST.get("alt", ""))
+    except ActionError as exc:
+        return error_page(request, exc)
+    messages.success(request, _("Description saved."))
+    return redirect("ideas:edit", image.idea_id)
+
+
+@login_required
+@require_POST
+def image_remove(request: HttpRequest, image_id: int) -> HttpResponse:
+    image = _image(request, image_id)
+    try:
+        actions.remove_image(request.user, image)
+    except ActionError as exc:
+        return error_page(request, exc)
+    messages.success(request, _("Picture removed."))
+    return redirect("ideas:edit", image.idea_id)
 
 
 def _support_response(request: HttpRequest, idea: Idea) -> HttpResponse:

@@ -1,7 +1,6 @@
 """The phase × role × action grid: for each phase as the current one and each role,
-which of submit / edit / support are allowed. Each cell checks `can()` and the real
-API call (which goes through the action), and that a refusal changes nothing.
-(Comments are not built yet, so "comment" is not in the grid.)"""
+which of submit / edit / support / comment are allowed. Each cell checks `can()` and
+the real API call (which goes through the action), and that a refusal changes nothing."""
 
 from __future__ import annotations
 
@@ -11,6 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from cocreate.challenges import actions as challenge_actions
 from cocreate.challenges.models import PHASE_ORDER
 from cocreate.core.permissions import can
+from cocreate.dialogue.models import Comment
 from cocreate.ideas.models import Idea, Support
 from tests.challenges.helpers import API, assert_error, db_state, fresh, phases_with_current
 from tests.challenges.helpers import post_json as send
@@ -27,6 +27,7 @@ OPEN_FOR = {
     "submit": {"submission"},
     "edit": {"submission", "support"},
     "support": {"submission", "support"},
+    "comment": {"submission", "support", "review", "decision", "delivery"},
 }
 
 
@@ -37,6 +38,8 @@ def expected(action: str, phase: str | None, role: str) -> bool:
         return role in TAKES_PART
     if action == "edit":
         return role == "author"
+    if action == "comment":
+        return role in TAKES_PART
     return role in TAKES_PART and role != "author"  # authors cannot support their own idea
 
 
@@ -125,6 +128,26 @@ def test_support(request, in_phase, role, idea, api_client):
         assert response.status_code == 201, response.content
         assert Support.objects.filter(idea=idea, user=user).count() == 1
         assert Idea.objects.get(pk=idea.pk).support_count == 1
+    else:
+        assert_error(response, *refused_status(role))
+        assert db_state() == before
+
+
+@pytest.mark.parametrize("in_phase", PHASES, indirect=True)
+@pytest.mark.parametrize("role", ROLES)
+def test_comment(request, in_phase, role, idea, api_client):
+    user = user_for(request, role)
+    client = api_client(None if role == "anonymous" else user)
+    allowed = expected("comment", in_phase, role)
+
+    assert can(user, "comment.post", Idea.objects.get(pk=idea.pk)) is allowed
+    before = db_state()
+    response = send(client, f"{API}/ideas/{idea.pk}/comments", {"body": "Which sizes?"})
+
+    if allowed:
+        assert response.status_code == 201, response.content
+        assert Comment.objects.filter(idea=idea, author=user).count() == 1
+        assert Idea.objects.get(pk=idea.pk).comment_count == 1
     else:
         assert_error(response, *refused_status(role))
         assert db_state() == before

@@ -221,7 +221,7 @@ def test_unknown_version_page_is_404(community):
     assert client_for(None).get(f"/c/{community.slug}/charter/9/").status_code == 404
 
 
-def test_api_lists_versions_newest_first_with_authors(community, owner, api_client):
+def test_api_lists_versions_newest_first_with_related(community, owner, api_client):
     actions.edit_charter(owner, community, mission="Second", summary="tweak")
 
     response = client_for(None).get(f"{API}/communities/{community.slug}/charter")

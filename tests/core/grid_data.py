@@ -236,6 +236,9 @@ class Case:
     success_may_redirect_to_login: bool = False
     # The row needs the challenges and ideas of tests/core/grid_ideas.py.
     world: bool = False
+    # An API row whose body is multipart form data (file uploads), not JSON: `data`
+    # gives the fields, a fresh SimpleUploadedFile per file on every call.
+    multipart: bool = False
 
     @property
     def api(self) -> bool:

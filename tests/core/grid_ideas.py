@@ -19,17 +19,33 @@ by the member (expired by the ladder); `review_idea` by the member in
 `review_challenge` (still gathering support, but the phase is review); `box_idea` by
 the proposer in the idea box; `priv_idea` in the private community.
 
+Pictures (real files, one each): `idea_image` on `idea`, `staff_idea_image` on
+`staff_idea` and `expired_image` on `expired_idea`.
+
+Comments (tests/core/grid_dialogue.py): on `idea`, the member's `comment` (edited
+once, a heart from the proposer) with two replies, the proposer's `reply` and the
+staff user's `official` answer, and a `placeholder` the member deleted while it had
+a reply (`orphan`, by the proposer); the member's `expired_comment` on
+`expired_idea` (posted before it expired); the member's `question` on `challenge`
+itself, answered by the proposer (`answer`, accepted); the proposer's
+`review_comment` on `review_idea`; staff2's `priv_comment` on `priv_idea`.
+
 Pub's pipeline has one custom stage, "prototype" (after accepted, before in progress).
 """
 
 from __future__ import annotations
 
+import functools
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from cocreate.accounts.models import User
 from cocreate.challenges.models import (
     Challenge,
     ChallengeStatus,
@@ -39,17 +55,20 @@ from cocreate.challenges.models import (
     Prize,
     TermsVersion,
 )
+from cocreate.dialogue.models import Comment, CommentStatus, CommentVersion, Reaction
 from cocreate.ideas.models import (
     CoAuthor,
     CoAuthorStatus,
     CustomStage,
     Idea,
+    IdeaImage,
     IdeaVersion,
     Merge,
     Stage,
     StageChange,
     Support,
 )
+from tests.accounts.conftest import image_bytes
 from tests.core.grid_data import (
     EVERYONE,
     MANAGERS,
@@ -92,6 +111,114 @@ class IdeaWorld:
     remix: Idea
     duplicate: Idea
     merge: Merge
+    idea_image: IdeaImage
+    staff_idea_image: IdeaImage
+    expired_image: IdeaImage
+    comment: Comment
+    reply: Comment
+    official: Comment
+    placeholder: Comment
+    orphan: Comment
+    expired_comment: Comment
+    question: Comment
+    answer: Comment
+    review_comment: Comment
+    priv_comment: Comment
+
+
+@functools.cache
+def _png() -> bytes:
+    return image_bytes("PNG")
+
+
+def _picture(idea: Idea, by: User, alt: str) -> IdeaImage:
+    """An unsaved picture whose file is already stored (and its size read from it)."""
+    picture = IdeaImage(idea=idea, uploaded_by=by, alt=alt)
+    name = f"{uuid.uuid4().hex}.png"
+    # A named ContentFile: the field reads the width and height from it.
+    picture.image.save(name, ContentFile(_png(), name=name), save=False)
+    return picture
+
+
+def _comment(
+    on: Idea | Challenge, by: User, body: str, parent: Comment | None = None, **kwargs: Any
+) -> Comment:
+    """An unsaved comment on an idea or on a challenge itself (a reply when `parent`)."""
+    challenge = on.challenge if isinstance(on, Idea) else on
+    return Comment(
+        community=challenge.community,
+        challenge=challenge,
+        idea=on if isinstance(on, Idea) else None,
+        parent=parent,
+        root=(parent.root or parent) if parent else None,
+        depth=parent.depth + 1 if parent else 0,
+        author=by,
+        body=body,
+        body_html=f"<p>{body}</p>" if body else "",
+        **kwargs,
+    )
+
+
+def _discussions(
+    s: Scenario, idea: Idea, expired: Idea, challenge: Challenge, review: Idea, priv: Idea
+) -> dict[str, Comment]:
+    """The comments of the world (see the module docstring), in bulk: the threads'
+    first comments, then the replies."""
+    member, staff = s.user("member"), s.user("staff")
+    comment, placeholder, expired_comment, question, review_comment, priv_comment = (
+        Comment.objects.bulk_create(
+            [
+                _comment(
+                    idea,
+                    member,
+                    "Does the cork stay cool?",
+                    reply_count=2,
+                    version_count=2,
+                    edited_at=timezone.now(),
+                ),
+                _comment(idea, member, "", status=CommentStatus.DELETED, reply_count=1),
+                _comment(expired, member, "Glass is heavy."),
+                _comment(challenge, member, "May the lamp use a battery?", reply_count=1),
+                _comment(review, s.proposer, "Does it really rock?"),
+                _comment(priv, s.staff2, "Hush."),
+            ]
+        )
+    )
+    reply, official, orphan, answer = Comment.objects.bulk_create(
+        [
+            _comment(idea, s.proposer, "Yes, cork insulates.", parent=comment),
+            _comment(idea, staff, "We tested it: it stays cool.", parent=comment, official=True),
+            _comment(idea, s.proposer, "What did you mean?", parent=placeholder),
+            _comment(challenge, s.proposer, "Yes, a small one.", parent=question),
+        ]
+    )
+    Comment.objects.filter(pk=question.pk).update(accepted_answer=answer)
+    question.accepted_answer = answer
+    visible = [comment, expired_comment, question, review_comment, priv_comment]
+    visible += [reply, official, orphan, answer]
+    CommentVersion.objects.bulk_create(
+        [
+            *(CommentVersion(comment=c, number=1, body=c.body, editor=c.author) for c in visible),
+            CommentVersion(comment=comment, number=2, body=comment.body, editor=member),
+        ]
+    )
+    CommentVersion.objects.filter(comment=comment, number=1).update(body="Is cork hot?")
+    Reaction.objects.create(comment=comment, user=s.proposer, kind="heart")
+    for target, count in ((idea, 4), (expired, 1), (review, 1), (priv, 1)):
+        Idea.objects.filter(pk=target.pk).update(comment_count=count)
+        target.comment_count = count
+    return {
+        "comment": comment,
+        "reply": reply,
+        "official": official,
+        "placeholder": placeholder,
+        "orphan": orphan,
+        "expired_comment": expired_comment,
+        "question": question,
+        "answer": answer,
+        "review_comment": review_comment,
+        "priv_comment": priv_comment,
+    }
 
 
 def build_world(s: Scenario) -> IdeaWorld:
@@ -187,6 +314,7 @@ def build_world(s: Scenario) -> IdeaWorld:
                 body="A lamp made of cork.",
                 terms_version=terms,
                 support_count=1,
+                image_count=1,
                 **ladder,
             ),
             Idea(
@@ -195,6 +323,7 @@ def build_world(s: Scenario) -> IdeaWorld:
                 title="Paper lamp",
                 body="A lamp made of paper.",
                 terms_version=terms,
+                image_count=1,
                 **ladder,
             ),
             Idea(
@@ -203,6 +332,7 @@ def build_world(s: Scenario) -> IdeaWorld:
                 title="Glass lamp",
                 body="Too heavy.",
                 terms_version=terms,
+                image_count=1,
                 stage=Stage.EXPIRED,
                 ladder_target=100,
                 deadline_at=now - day,
@@ -275,6 +405,13 @@ def build_world(s: Scenario) -> IdeaWorld:
         ]
     )
     Support.objects.create(idea=idea, user=s.proposer, answers={QUESTION: "25"})
+    idea_image, staff_idea_image, expired_image = IdeaImage.objects.bulk_create(
+        [
+            _picture(idea, member, "A cork lamp on a shelf."),
+            _picture(staff_idea, staff, ""),
+            _picture(expired, member, "A glass lamp."),
+        ]
+    )
     CustomStage.objects.create(
         community=s.pub,
         key="prototype",
@@ -299,6 +436,10 @@ def build_world(s: Scenario) -> IdeaWorld:
         remix=remix,
         duplicate=duplicate,
         merge=merge,
+        idea_image=idea_image,
+        staff_idea_image=staff_idea_image,
+        expired_image=expired_image,
+        **_discussions(s, idea, expired, challenge, review_idea, priv_idea),
     )
 
 
@@ -355,6 +496,22 @@ def _idea_param(attr: str) -> Any:
     return lambda s: {"idea_id": getattr(_w(s), attr).pk}
 
 
+def _image(attr: str) -> Any:
+    return lambda s: [getattr(_w(s), attr).pk]
+
+
+def _image_param(idea: str, image: str) -> Any:
+    return lambda s: {"idea_id": getattr(_w(s), idea).pk, "image_id": getattr(_w(s), image).pk}
+
+
+def _pictures(s: Scenario) -> dict[str, Any]:
+    """Upload fields: a fresh file on every call (a read file cannot be sent twice)."""
+    return {
+        "images": SimpleUploadedFile("lamp.png", _png(), "image/png"),
+        "alt": "The lamp, lit.",
+    }
+
+
 def _slug_param(attr: str) -> Any:
     return lambda s: {"slug": getattr(s, attr).slug}
 
@@ -373,6 +530,7 @@ def iapi(*args: Any, **kwargs: Any) -> Case:
 
 NEW_IDEA = {"title": "Bamboo lamp", "body": "A lamp woven from bamboo.", "language": "en"}
 EDITED = {"title": "Cork lamp", "body": "A folding cork lamp with a linen shade, rewritten."}
+ALT = {"alt": "The lamp, folded flat."}
 
 
 # --- pages -----------------------------------------------------------------------------------
@@ -558,6 +716,52 @@ PAGES: list[Case] = [
         args=_idea("review_idea"),
         data=lambda s: EDITED,
     ),
+    ipage("ideas:images", "POST", "member's idea", AUTHOR, args=_idea("idea"), data=_pictures),
+    ipage(
+        "ideas:images",
+        "POST",
+        "with an accepted co-author",
+        STAFF_IDEA_AUTHORS,
+        args=_idea("staff_idea"),
+        data=_pictures,
+    ),
+    ipage("ideas:images", "POST", "expired", NOBODY, args=_idea("expired_idea"), data=_pictures),
+    ipage(
+        "ideas:images", "POST", "review phase", NOBODY, args=_idea("review_idea"), data=_pictures
+    ),
+    ipage(
+        "ideas:image_describe",
+        "POST",
+        "member's idea",
+        AUTHOR,
+        args=_image("idea_image"),
+        data=lambda s: ALT,
+    ),
+    ipage(
+        "ideas:image_describe",
+        "POST",
+        "with an accepted co-author",
+        STAFF_IDEA_AUTHORS,
+        args=_image("staff_idea_image"),
+        data=lambda s: ALT,
+    ),
+    ipage(
+        "ideas:image_describe",
+        "POST",
+        "expired",
+        NOBODY,
+        args=_image("expired_image"),
+        data=lambda s: ALT,
+    ),
+    ipage("ideas:image_remove", "POST", "member's idea", AUTHOR, args=_image("idea_image")),
+    ipage(
+        "ideas:image_remove",
+        "POST",
+        "with an accepted co-author",
+        STAFF_IDEA_AUTHORS,
+        args=_image("staff_idea_image"),
+    ),
+    ipage("ideas:image_remove", "POST", "expired", NOBODY, args=_image("expired_image")),
     ipage(
         "ideas:support",
         "POST",
@@ -957,6 +1161,102 @@ API: list[Case] = [
         NOBODY,
         params=_idea_param("review_idea"),
         body=lambda s: EDITED,
+    ),
+    iapi(
+        "POST",
+        "/ideas/{idea_id}/images",
+        "member's idea",
+        AUTHOR,
+        params=_idea_param("idea"),
+        body=_pictures,
+        multipart=True,
+    ),
+    iapi(
+        "POST",
+        "/ideas/{idea_id}/images",
+        "with an accepted co-author",
+        STAFF_IDEA_AUTHORS,
+        params=_idea_param("staff_idea"),
+        body=_pictures,
+        multipart=True,
+    ),
+    iapi(
+        "POST",
+        "/ideas/{idea_id}/images",
+        "expired",
+        NOBODY,
+        params=_idea_param("expired_idea"),
+        body=_pictures,
+        multipart=True,
+    ),
+    iapi(
+        "POST",
+        "/ideas/{idea_id}/images",
+        "review phase",
+        NOBODY,
+        params=_idea_param("review_idea"),
+        body=_pictures,
+        multipart=True,
+    ),
+    iapi(
+        "PATCH",
+        "/ideas/{idea_id}/images/{image_id}",
+        "member's idea",
+        AUTHOR,
+        params=_image_param("idea", "idea_image"),
+        body=lambda s: ALT,
+    ),
+    iapi(
+        "PATCH",
+        "/ideas/{idea_id}/images/{image_id}",
+        "with an accepted co-author",
+        STAFF_IDEA_AUTHORS,
+        params=_image_param("staff_idea", "staff_idea_image"),
+        body=lambda s: ALT,
+    ),
+    iapi(
+        "PATCH",
+        "/ideas/{idea_id}/images/{image_id}",
+        "expired",
+        NOBODY,
+        params=_image_param("expired_idea", "expired_image"),
+        body=lambda s: ALT,
+    ),
+    iapi(
+        "PATCH",
+        "/ideas/{idea_id}/images/{image_id}",
+        "another idea's picture",
+        NOBODY,
+        params=_image_param("idea", "staff_idea_image"),
+        body=lambda s: ALT,
+    ),
+    iapi(
+        "DELETE",
+        "/ideas/{idea_id}/images/{image_id}",
+        "member's idea",
+        AUTHOR,
+        params=_image_param("idea", "idea_image"),
+    ),
+    iapi(
+        "DELETE",
+        "/ideas/{idea_id}/images/{image_id}",
+        "with an accepted co-author",
+        STAFF_IDEA_AUTHORS,
+        params=_image_param("staff_idea", "staff_idea_image"),
+    ),
+    iapi(
+        "DELETE",
+        "/ideas/{idea_id}/images/{image_id}",
+        "expired",
+        NOBODY,
+        params=_image_param("expired_idea", "expired_image"),
+    ),
+    iapi(
+        "DELETE",
+        "/ideas/{idea_id}/images/{image_id}",
+        "another idea's picture",
+        NOBODY,
+        params=_image_param("idea", "staff_idea_image"),
     ),
     iapi(
         "POST",

@@ -7,10 +7,11 @@ documented, has the documented content type and matches its schema.
 Each operation runs twice: anonymously, and with the API token of a site-staff
 user who owns a seeded community. Half of the generated requests get the path
 parameters of real seeded objects (the community, a member, a pending application,
-an invitation, the token ...) so that the authenticated paths - edits, decisions,
-role changes, removals - run for real. Every request runs inside a savepoint that
-is rolled back afterwards, so one example cannot change what the next one sees
-(a revoked token or a removed member does not leak)."""
+an invitation, the token, an idea and one of its pictures, a comment and a
+reaction to it ...) so that the authenticated paths - edits, decisions, role
+changes, removals - run for real. Every request runs inside a savepoint that is
+rolled back afterwards, so one example cannot change what the next one sees (a
+revoked token or a removed member does not leak)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from django.utils import timezone
@@ -40,8 +42,10 @@ from cocreate.challenges import actions as challenge_actions
 from cocreate.communities import actions as community_actions
 from cocreate.communities.models import Role
 from cocreate.core.api import api
+from cocreate.dialogue import actions as dialogue_actions
 from cocreate.ideas import actions as idea_actions
 from cocreate.wsgi import application
+from tests.accounts.conftest import image_bytes
 from tests.factories import UserFactory, add_member
 
 SCHEMA_URL = "/api/v1/openapi.json"
@@ -103,7 +107,10 @@ def wsgi_in_test_transaction() -> Iterator[None]:
 def world(db) -> World:
     """A community owned by a site-staff user, with members of several roles, an
     active and a proposed circle, a second charter version, a pending application,
-    an invitation and an API token."""
+    an invitation, ideas with pictures (one of them the site-staff user's own, so
+    editing its pictures succeeds), comments (the site-staff user's own, edited
+    once, with a member's reply; a member's comment on the challenge itself), the
+    site-staff user's reactions to the first two, and an API token."""
     boss = UserFactory(display_name="Sita Site-Staff", is_staff=True)
     community = community_actions.create_community(
         boss,
@@ -154,8 +161,25 @@ def world(db) -> World:
     challenge_actions.publish_terms(boss, challenge, usage="We may build it.")
     challenge_actions.publish_challenge(boss, challenge)
     draft = challenge_actions.create_challenge(boss, community, title="Draft")
+
+    def picture() -> SimpleUploadedFile:
+        return SimpleUploadedFile("lock.png", image_bytes("PNG"), "image/png")
+
     idea = idea_actions.submit_idea(
-        member, challenge, title="Fold-out lock", body="A lock that folds.", accept_terms=True
+        member,
+        challenge,
+        title="Fold-out lock",
+        body="A lock that folds.",
+        accept_terms=True,
+        images=[picture()],
+    )
+    own_idea = idea_actions.submit_idea(
+        boss,
+        challenge,
+        title="Lock with a light",
+        body="Find the keyhole at night.",
+        accept_terms=True,
+        images=[picture()],
     )
     idea_actions.support(moderator, idea, answers={"What would you pay?": "30"})
     remix = idea_actions.submit_idea(
@@ -173,12 +197,22 @@ def world(db) -> World:
         member, challenge, title="Folding lock", body="A lock that folds.", accept_terms=True
     )
     merge = idea_actions.merge_ideas(boss, duplicate, idea, reason="Same idea.")
+    question = dialogue_actions.post_comment(boss, idea, body="Does it fit **a fat tyre**?")
+    dialogue_actions.edit_comment(boss, question, body="Does it fit a fat tyre? 胖胎？")
+    reply = dialogue_actions.post_comment(member, idea, body="Yes, up to 4 in.", parent=question)
+    on_challenge = dialogue_actions.post_comment(member, challenge, body="Any budget?")
+    dialogue_actions.react(boss, question, "heart")
+    dialogue_actions.react(boss, reply, "thumbs_up")
     token, raw = create_token(boss, name="contract")
     base = {
         "key": "pilot",
         "merge_id": merge.pk,
         "challenge_id": challenge.pk,
         "idea_id": idea.pk,
+        "image_id": idea.images.get().pk,
+        # The site-staff user's own comment, and the reaction they gave it.
+        "comment_id": question.pk,
+        "kind": "heart",
         "slug": community.slug,
         "user_id": member.pk,
         "application_id": pending.pk,
@@ -198,8 +232,21 @@ def world(db) -> World:
                 "number": 1,
                 "challenge_id": draft.pk,
                 "idea_id": remix.pk,
+                # A member's reply to the site-staff user (who may accept it).
+                "comment_id": reply.pk,
+                "kind": "thumbs_up",
             },
-            {**base, "slug": circle.slug, "user_id": boss.pk, "number": 1},
+            {
+                **base,
+                "slug": circle.slug,
+                "user_id": boss.pk,
+                "number": 1,
+                "idea_id": own_idea.pk,
+                "image_id": own_idea.images.get().pk,
+                # Not reacted to by the site-staff user: taking it back is a 404.
+                "comment_id": on_challenge.pk,
+                "kind": "idea",
+            },
         ],
     )
 

@@ -1,7 +1,7 @@
 """The `cocreate` command, run as a real process on a fresh SQLite database:
 `help` lists Django's commands, and `demo` (run twice after `migrate`) creates the
-bilingual demo community once, with its challenges and ideas. Four subprocesses in
-all: help, migrate, demo, demo."""
+bilingual demo community once, with its challenges, ideas and discussions. Four
+subprocesses in all: help, migrate, demo, demo."""
 
 from __future__ import annotations
 
@@ -190,6 +190,8 @@ def test_demo_records_events_for_what_it_did(demo):
 def test_running_demo_twice_changes_nothing(demo):
     assert demo.after_second == demo.after_first
     assert "already" in demo.second.stdout.lower()
+    for table in ("dialogue_comment", "dialogue_reaction", "dialogue_commentversion"):
+        assert demo.after_first[table] > 0, table
 
 
 # --- challenges and ideas ---------------------------------------------------------------
@@ -417,3 +419,175 @@ def test_demo_message_mentions_the_challenges_and_ideas(demo):
     assert "3 challenges" in demo.first.stdout
     assert "300 ideas" in demo.first.stdout
     assert "refused" not in demo.first.stdout  # every planned step passed the rules
+
+
+# --- discussions ------------------------------------------------------------------------
+
+
+def _chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def test_demo_discussions_are_skewed_and_in_the_ideas_language(demo):
+    ideas = demo.ideas_sql()
+    rows = demo.query(
+        f"SELECT i.language, c.body FROM dialogue_comment c JOIN ideas_idea i ON i.id = c.idea_id "
+        f"WHERE i.id IN ({ideas})"
+    )
+    assert len(rows) >= 300
+    by_language = {"en": 0, "zh-hans": 0}
+    for language, body in rows:
+        by_language[language] += 1
+        assert _chinese(body) == (language == "zh-hans"), body
+    assert min(by_language.values()) >= 100
+    bodies = [body for _language, body in rows]
+    assert len(set(bodies)) >= 150  # assembled from parts, not a handful of lines
+    counts = [
+        n for (n,) in demo.query(f"SELECT comment_count FROM ideas_idea WHERE id IN ({ideas})")
+    ]
+    assert 5 <= sum(n >= 8 for n in counts) <= 20  # a few lively discussions
+    assert sum(n <= 3 for n in counts) >= 0.8 * len(counts)  # many quiet ideas
+    assert sum(n == 0 for n in counts) >= 50  # not every idea is discussed
+    assert sum(n > 0 for n in counts) >= 100  # but a good share is
+
+
+def test_demo_discussions_have_official_answers_deep_threads_and_accepted_answers(demo):
+    community = demo.community_id
+    official_roles = demo.query(
+        "SELECT m.role, COUNT(*) FROM dialogue_comment c JOIN communities_membership m "
+        "ON m.user_id = c.author_id AND m.community_id = c.community_id "
+        "WHERE c.official AND c.community_id = ? GROUP BY 1",
+        community,
+    )
+    assert set(dict(official_roles)) <= {"owner", "staff", "employee"}
+    assert sum(n for _role, n in official_roles) >= 20
+    reviewed = demo.value(
+        "SELECT COUNT(DISTINCT c.idea_id) FROM dialogue_comment c JOIN ideas_idea i "
+        "ON i.id = c.idea_id WHERE c.official AND i.stage IN "
+        "('under_review', 'accepted', 'declined', 'in_progress', 'delivered')"
+    )
+    assert reviewed >= 5
+    # Threads deep enough to be flattened on the page (shown at most three levels deep).
+    deep = demo.query(
+        "SELECT id, root_id FROM dialogue_comment WHERE depth >= 4 AND community_id = ?", community
+    )
+    assert deep
+    for pk, root_id in deep:
+        depth, parent_id = demo.query(
+            "SELECT depth, parent_id FROM dialogue_comment WHERE id = ?", pk
+        )[0]
+        while parent_id is not None:
+            parent_depth, parent_root, parent_id_next = demo.query(
+                "SELECT depth, root_id, parent_id FROM dialogue_comment WHERE id = ?", parent_id
+            )[0]
+            assert parent_depth == depth - 1
+            assert parent_root in (root_id, None)
+            depth, parent_id = parent_depth, parent_id_next
+        assert depth == 0 and parent_root is None
+    # Askers accepted answers from the ideas' authors (and, on the briefs, from the staff).
+    accepted = demo.query(
+        "SELECT q.author_id, a.author_id, a.root_id, q.id, i.author_id FROM dialogue_comment q "
+        "JOIN dialogue_comment a ON a.id = q.accepted_answer_id "
+        "LEFT JOIN ideas_idea i ON i.id = q.idea_id WHERE q.community_id = ?",
+        community,
+    )
+    assert len(accepted) >= 10
+    for asker, answerer, root, question, idea_author in accepted:
+        assert root == question and answerer != asker
+        assert idea_author is None or answerer == idea_author
+    assert any(idea_author is not None for *_rest, idea_author in accepted)
+
+
+def test_demo_challenge_briefs_are_discussed_with_official_answers(demo):
+    ids = [pk for pk, _title, is_box in demo.challenges() if not is_box]
+    assert len(ids) == 3
+    for pk in ids:
+        questions = demo.query(
+            "SELECT id, body FROM dialogue_comment WHERE challenge_id = ? AND idea_id IS NULL "
+            "AND parent_id IS NULL",
+            pk,
+        )
+        assert len(questions) >= 2, pk
+        official = demo.value(
+            "SELECT COUNT(*) FROM dialogue_comment WHERE challenge_id = ? AND idea_id IS NULL "
+            "AND official AND parent_id IS NOT NULL",
+            pk,
+        )
+        assert official == len(questions), pk
+    sql = "SELECT body FROM dialogue_comment WHERE idea_id IS NULL AND challenge_id IN ({})"
+    bodies = [body for (body,) in demo.query(sql.format(_in(ids)))]
+    assert any(_chinese(b) for b in bodies) and any(not _chinese(b) for b in bodies)
+
+
+def test_demo_discussions_follow_the_rules_and_keep_counts_exact(demo):
+    community = demo.community_id
+    ideas = demo.ideas_sql()
+    wrong = demo.value(
+        f"SELECT COUNT(*) FROM ideas_idea i WHERE i.id IN ({ideas}) AND i.comment_count != "
+        "(SELECT COUNT(*) FROM dialogue_comment c WHERE c.idea_id = i.id)"
+    )
+    assert wrong == 0
+    wrong_replies = demo.value(
+        "SELECT COUNT(*) FROM dialogue_comment p WHERE p.community_id = ? AND p.reply_count != "
+        "(SELECT COUNT(*) FROM dialogue_comment c WHERE c.parent_id = p.id)",
+        community,
+    )
+    assert wrong_replies == 0
+    comments = demo.value("SELECT COUNT(*) FROM dialogue_comment WHERE community_id = ?", community)
+    versions = demo.value("SELECT COUNT(*) FROM dialogue_commentversion")
+    posted = demo.value(
+        "SELECT COUNT(*) FROM core_event WHERE kind = 'comment.posted' AND community_id = ?",
+        community,
+    )
+    assert comments == versions == posted  # through the actions, one version and event each
+    # Everyone who speaks is a member; nobody reacts to their own comment.
+    outsiders = demo.value(
+        "SELECT COUNT(*) FROM dialogue_comment c WHERE c.community_id = ? AND NOT EXISTS "
+        "(SELECT 1 FROM communities_membership m WHERE m.community_id = c.community_id "
+        "AND m.user_id = c.author_id)",
+        community,
+    )
+    assert outsiders == 0
+    reactions = demo.query(
+        "SELECT r.kind, r.user_id = c.author_id FROM dialogue_reaction r "
+        "JOIN dialogue_comment c ON c.id = r.comment_id WHERE c.community_id = ?",
+        community,
+    )
+    assert len(reactions) >= 200
+    assert not any(own for _kind, own in reactions)
+    assert len({kind for kind, _own in reactions}) >= 4
+    reacted = demo.value(
+        "SELECT COUNT(*) FROM core_event WHERE kind = 'comment.reacted' AND community_id = ?",
+        community,
+    )
+    assert reacted == len(reactions)
+    # Time runs forward: replies after their parents, comments after their ideas and
+    # before now, and nothing said on an idea after it expired.
+    now = _now_text()
+    assert (
+        demo.value(
+            "SELECT COUNT(*) FROM dialogue_comment c JOIN dialogue_comment p ON p.id = c.parent_id "
+            "WHERE c.created_at < p.created_at"
+        )
+        == 0
+    )
+    assert (
+        demo.value(
+            "SELECT COUNT(*) FROM dialogue_comment c JOIN ideas_idea i ON i.id = c.idea_id "
+            "WHERE c.created_at < i.created_at OR c.created_at > ?",
+            now,
+        )
+        == 0
+    )
+    late = demo.value(
+        "SELECT COUNT(*) FROM dialogue_comment c JOIN ideas_stagechange s ON s.idea_id = c.idea_id "
+        "WHERE s.to_stage = 'expired' AND c.created_at > s.created_at"
+    )
+    assert late == 0
+
+
+def test_demo_message_counts_the_comments(demo):
+    comments = demo.value(
+        "SELECT COUNT(*) FROM dialogue_comment WHERE community_id = ?", demo.community_id
+    )
+    assert f"{comments} comments" in demo.first.stdout

@@ -2,7 +2,7 @@
 seven roles. Allowed roles must succeed; everyone else must be refused (login
 redirect, 401, 403 or 404, never a 500) with nothing changed in the database. A GET
 never changes anything, whoever sends it. A route missing from the grid (see
-tests/core/grid_data.py and tests/core/grid_ideas.py) fails
+tests/core/grid_data.py, tests/core/grid_ideas.py and tests/core/grid_dialogue.py) fails
 `test_every_route_and_api_operation_is_in_the_grid`.
 """
 
@@ -37,10 +37,12 @@ from cocreate.communities.models import (
     Membership,
 )
 from cocreate.core.api import api as ninja_api
+from cocreate.dialogue.models import Comment, CommentVersion, Reaction
 from cocreate.ideas.models import (
     CoAuthor,
     CustomStage,
     Idea,
+    IdeaImage,
     IdeaVersion,
     Merge,
     StageChange,
@@ -49,9 +51,10 @@ from cocreate.ideas.models import (
 )
 from tests.core.grid_data import GRID as COMMUNITY_GRID
 from tests.core.grid_data import ROLES, Case, Scenario, build_scenario
+from tests.core.grid_dialogue import DIALOGUE_GRID
 from tests.core.grid_ideas import IDEA_GRID, build_world
 
-GRID: list[Case] = COMMUNITY_GRID + IDEA_GRID
+GRID: list[Case] = COMMUNITY_GRID + IDEA_GRID + DIALOGUE_GRID
 
 pytestmark = pytest.mark.django_db
 
@@ -78,12 +81,16 @@ HASHED_MODELS = [
     ReviewWindow,
     Idea,
     IdeaVersion,
+    IdeaImage,
     CoAuthor,
     Support,
     StageChange,
     SupportLadder,
     Merge,
     CustomStage,
+    Comment,
+    CommentVersion,
+    Reaction,
 ]
 
 
@@ -224,6 +231,10 @@ def send(client: Client, case: Case, s: Scenario) -> Any:
     data = case.data(s) if case.data else None
     if case.method == "GET":
         return client.get(url)
+    if case.api and case.multipart:
+        # The test client encodes a dict with files as multipart/form-data.
+        assert case.method == "POST", case.id
+        return client.post(url, data or {})
     if case.api:
         body = json.dumps(data) if data is not None else ""
         return client.generic(case.method, url, body, content_type="application/json")

@@ -31,10 +31,11 @@ def role_label(code: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def page_url(context: dict[str, Any], number: int) -> str:
-    """The current URL's query with `page` set: filters and sorting survive paging."""
+def page_url(context: dict[str, Any], number: int, param: str = "page") -> str:
+    """The current URL's query with `param` set: filters, sorting and the other
+    list's page (a page may list ideas and comments) survive paging."""
     query = context["request"].GET.copy()
-    query["page"] = number
+    query[param or "page"] = number
     query.pop("partial", None)
     return "?" + query.urlencode()
 

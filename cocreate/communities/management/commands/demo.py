@@ -7,7 +7,10 @@ clock set to the moment it happens (`_Clock`), so the real rules apply as they
 would have - phases open and close, ideas climb the support ladder or expire at
 their deadline, ideas that reach the top wait for a review window, and staff
 answer with public reasons. Three challenges end up in their submission, support
-and review phases today; with the idea box they hold 300 ideas."""
+and review phases today; with the idea box they hold 300 ideas. Members discuss
+them as they go: questions that the authors answer (and the askers accept),
+suggestions, agreement and worries, reactions, and official answers from the staff
+and employees, on the ideas and on the challenges' briefs."""
 
 # The timeline is a list of lambdas that bind loop variables through default
 # arguments; mypy cannot infer the type of such lambdas, so that check is off here.
@@ -35,7 +38,9 @@ from cocreate.communities import actions
 from cocreate.communities import demo_data as text
 from cocreate.communities.models import Community, Membership, Role
 from cocreate.core.errors import ActionError
-from cocreate.core.permissions import forget_roles
+from cocreate.core.permissions import can, forget_roles
+from cocreate.dialogue import actions as dialogue_actions
+from cocreate.dialogue.models import Comment
 from cocreate.ideas import actions as idea_actions
 from cocreate.ideas.models import Idea
 
@@ -208,6 +213,25 @@ RAIN_WINDOWS = [(45, 50)]
 IDEAS = {"box": 110, "rain": 70, "cargo": 60, "night": 60}
 REMIXES = {"box": 10, "rain": 8, "cargo": 7, "night": 7}
 LATEST = -0.01  # nothing in the story happens later than this (days from now)
+LIVELY = 12  # ideas with a lively discussion (8-20 comments); most get 0-3
+# Who asks about each challenge's brief, and who answers officially (text.CHALLENGE_QUESTIONS).
+CHALLENGE_TALK = {
+    "rain": [
+        ("Leo Marchetti", "Tobias Reinholt"),
+        ("张可欣", "陈思远"),
+        ("Henrik Solberg", "Mara Lindqvist"),
+    ],
+    "cargo": [
+        ("高雅", "李晓雯"),
+        ("Tom Whitaker", "Camille Ferraud"),
+        ("Nadia Petrova", "Tobias Reinholt"),
+    ],
+    "night": [
+        ("Fatima Zahra Idrissi", "Samuel Okafor"),
+        ("郑凯", "孙立"),
+        ("Daniel Weiss", "Mara Lindqvist"),
+    ],
+}
 
 
 def _email(index: int) -> str:
@@ -255,6 +279,7 @@ class IdeaPlan:
     coauthor_accepts: bool = True
     edit_at: float | None = None
     edit_title: str = ""
+    edit_twist: str = ""
     solution: int = -1
     twist: str = ""
     title: str = ""
@@ -582,6 +607,7 @@ class _Planner:
                 if twists:
                     twist = self.rng.choice(twists)
                     used.add((plan.solution, twist))
+                    plan.edit_twist = twist
                     plan.edit_title = text.title(
                         theme.solutions[plan.solution], text.TWISTS[twist], plan.language
                     )
@@ -607,6 +633,327 @@ class _Planner:
             pay: str(self.rng.choice([20, 25, 30, 35, 40, 45, 50, 60, 70, 80, 90, 120])),
             count: self.rng.choice(["1", "1", "1", "2", "2", "3"]),
         }
+
+
+@dataclass(eq=False)
+class CommentPlan:
+    """One comment in the story: on an idea, or (idea None) on the challenge `where`."""
+
+    day: float
+    author: str
+    body: str
+    where: str
+    idea: IdeaPlan | None = None
+    parent: CommentPlan | None = None
+    official: bool = False
+    kind: str = "question"  # what it says: chooses the reactions it gets
+    accept_at: float | None = None  # when the thread's asker marks this reply as the answer
+    reactions: list[tuple[float, str, str]] = field(default_factory=list)  # (day, who, kind)
+
+    @property
+    def root(self) -> CommentPlan:
+        return self if self.parent is None else self.parent.root
+
+
+# The reactions each kind of comment draws (kind: weight).
+REACTIONS: dict[str, dict[str, int]] = {
+    "question": {"thumbs_up": 3, "thinking": 1},
+    "answer": {"thumbs_up": 3, "heart": 1, "idea": 1},
+    "suggestion": {"idea": 3, "thumbs_up": 2},
+    "agreement": {"thumbs_up": 3, "heart": 2},
+    "concern": {"thinking": 2, "thumbs_up": 2},
+    "remark": {"thumbs_up": 2, "heart": 1},
+    "official": {"thumbs_up": 3, "heart": 1, "idea": 1},
+    "good news": {"party": 3, "heart": 2, "thumbs_up": 2},
+    "bad news": {"thumbs_up": 2, "thinking": 2, "heart": 1},
+}
+# Official answers after a stage change, by the change's reason (see text.OFFICIAL).
+AFTER_STEP = {
+    "under_review": "under_review",
+    "shortlisted": "under_review",
+    "accepted": "accepted",
+    "in_progress": "in_progress",
+    "delivered": "delivered",
+    "declined": "declined",
+}
+
+
+class _Discussions:
+    """Decides, from its own seeded generator (the ideas' plan stays as it was), who
+    says what about which idea and when. Most ideas get a few comments or none, a
+    dozen popular ones get lively threads, and staff or employees answer officially
+    after stage changes. Everyone writes in the idea's language."""
+
+    def __init__(self, rng: random.Random, planner: _Planner, published: dict[str, float]):
+        self.rng = rng
+        self.published = published
+        self.comments: list[CommentPlan] = []
+        names = planner.names
+        self.language = planner.language
+        roles = dict(zip(names[1:], ROLES, strict=False))
+        official = {Role.STAFF, Role.EMPLOYEE}
+        self.names = names
+        # Members talk; the owner, staff and employees speak for Nimbus.
+        self.talkers = {
+            lang: [
+                n for n in names[1:] if roles.get(n) not in official and self.language[n] == lang
+            ]
+            for lang in ("en", "zh-hans")
+        }
+        self.speakers = {
+            lang: [
+                n
+                for n in names
+                if (n == names[0] or roles.get(n) in official) and self.language[n] == lang
+            ]
+            for lang in ("en", "zh-hans")
+        }
+        self.weight = {name: rng.uniform(0.2, 3.0) for name in names}
+        self.said: dict[IdeaPlan, set[str]] = {}  # the parts already used, by idea
+
+    def u(self, low: float, high: float) -> float:
+        return self.rng.uniform(low, high)
+
+    def plan(self, ideas: list[IdeaPlan]) -> list[CommentPlan]:
+        candidates = [p for p in ideas if p.supports >= 8 and p.resubmission_of is None]
+        lively = set(self._pick(candidates, LIVELY, lambda p: 5 + p.supports))
+        for idea in ideas:
+            if idea in lively:
+                self._talk(idea, self.rng.randint(8, 16), lively=True)
+            else:
+                self._talk(idea, self._few(idea), lively=False)
+            self._officials(idea, watching=idea in lively)
+            if idea.where == "rain" and idea.star and not idea.steps:
+                # At the top of the ladder, and the team's answer is overdue: see _rain().
+                asker = self._member(idea.language, avoid=(idea.author,))
+                self._say(idea, self.u(-2.5, -0.5), asker, text.NUDGES[idea.language], "remark")
+        for key, pairs in CHALLENGE_TALK.items():
+            self._brief(key, pairs)
+        return self.comments
+
+    # --- who and when ------------------------------------------------------------------
+
+    def _pick(self, pool: list[Any], count: int, weight: Callable[[Any], float]) -> list[Any]:
+        """`count` different items, more likely the heavier ones."""
+        keyed = sorted(pool, key=lambda item: self.rng.random() ** (1 / weight(item)), reverse=True)
+        return keyed[:count]
+
+    def _member(self, language: str, avoid: Sequence[str | None] = ()) -> str:
+        pool = [n for n in self.talkers[language] if n not in avoid]
+        return self.rng.choices(pool, [self.weight[n] for n in pool])[0]
+
+    def _speaker(self, language: str, avoid: Sequence[str | None] = ()) -> str:
+        return self.rng.choice([n for n in self.speakers[language] if n not in avoid])
+
+    def _few(self, idea: IdeaPlan) -> int:
+        """Most ideas get no comment or a handful; better supported ones a few more."""
+        if self.rng.random() < max(0.2, 0.6 - idea.supports * 0.04):
+            return 0
+        return min(6, 1 + int(self.rng.expovariate(1.4 - min(0.8, idea.supports / 30))))
+
+    def _window(self, idea: IdeaPlan) -> tuple[float, float]:
+        """When people talk about an idea: while it is new and collecting support, or
+        until today once the staff took it up (expired ideas close their discussion)."""
+        start, end = idea.created + 0.05, LATEST
+        if idea.where in ("box", "rain") and not idea.steps:
+            end = min(end, idea.created + (27 if idea.supports < 10 else 85))
+        return start, end
+
+    def _after(self, day: float, most: float = 1.5) -> float:
+        """A moment soon after `day`, never later than the story's end."""
+        return day + min(self.u(0.02, most), (LATEST - day) * self.u(0.3, 0.9))
+
+    # --- what is said ------------------------------------------------------------------
+
+    def _say(
+        self,
+        idea: IdeaPlan | None,
+        day: float,
+        author: str,
+        body: str,
+        kind: str,
+        *,
+        where: str = "",
+        parent: CommentPlan | None = None,
+        official: bool = False,
+    ) -> CommentPlan:
+        comment = CommentPlan(
+            day=day,
+            author=author,
+            body=body,
+            where=idea.where if idea else where,
+            idea=idea,
+            parent=parent,
+            official=official,
+            kind=kind,
+        )
+        self.comments.append(comment)
+        self._reactions(comment)
+        return comment
+
+    def _reactions(self, comment: CommentPlan) -> None:
+        rng = self.rng
+        if comment.official:
+            count = rng.randint(2, 7)
+        elif comment.parent is None:
+            count = 0 if rng.random() < 0.5 else min(5, 1 + int(rng.expovariate(0.9)))
+        else:
+            count = 0 if rng.random() < 0.7 else rng.randint(1, 2)
+        language = self.language[comment.author]
+        pool = [n for n in self.names if n != comment.author]
+        people = self._pick(
+            pool, count, lambda n: self.weight[n] * (1 if self.language[n] == language else 0.25)
+        )
+        kinds = REACTIONS[comment.kind]
+        for name in people:
+            kind = rng.choices(list(kinds), list(kinds.values()))[0]
+            comment.reactions.append((self._after(comment.day, 3), name, kind))
+
+    def _talk(self, idea: IdeaPlan, budget: int, *, lively: bool) -> None:
+        start, end = self._window(idea)
+        if budget == 0 or end - start < 0.05:
+            return
+        deep = lively and self.rng.random() < 0.6  # a thread that goes four replies deep
+        spent = 0
+        while spent < budget:
+            day = start + (end - start) * self.rng.random() ** 1.7
+            if deep:
+                spent += self._question(idea, day, lively=True, deep=True)
+                deep = False
+                continue
+            kind = self.rng.choices(
+                ["question", "suggestion", "agreement", "concern"], [35, 20, 25, 20]
+            )[0]
+            spent += getattr(self, f"_{kind}")(idea, day, lively=lively)
+
+    def _parts(self, idea: IdeaPlan) -> tuple[text.Theme, text.Solution, bool, set[str]]:
+        """The idea's theme and solution, whether it is a service, and what was
+        already said about it (so that nothing is said twice)."""
+        theme = text.THEMES[idea.theme]
+        solution = theme.solutions[idea.solution]
+        service = "service" in text.scopes(idea.theme, solution)
+        return theme, solution, service, self.said.setdefault(idea, set())
+
+    def _question(self, idea: IdeaPlan, day: float, *, lively: bool, deep: bool = False) -> int:
+        """A question; the author usually answers and the asker may accept the answer.
+        Deep threads go on (follow-up, reply, remark: depth 4); Nimbus may chip in."""
+        rng, lang = self.rng, idea.language
+        _theme, solution, service, used = self._parts(idea)
+        asker = self._member(lang, avoid=(idea.author, idea.coauthor))
+        body, question = text.question(rng, idea.theme, solution, lang, used)
+        root = self._say(idea, day, asker, body, "question")
+        said = 1
+        if deep or rng.random() < 0.75:
+            answer = text.answer(rng, question, lang, used)
+            reply = self._say(idea, self._after(day), idea.author, answer, "answer", parent=root)
+            said += 1
+            if rng.random() < 0.5:
+                reply.accept_at = self._after(reply.day, 1.0)
+            if deep:
+                follow, replies = text.follow_up(rng, service, lang, used)
+                more = self._say(
+                    idea, self._after(reply.day), asker, follow, "question", parent=reply
+                )
+                back = rng.choice(replies)
+                back_plan = self._say(
+                    idea, self._after(more.day), idea.author, back, "answer", parent=more
+                )
+                third = self._member(lang, avoid=(idea.author, asker))
+                remark = text.remark(rng, service, lang, used)
+                self._say(
+                    idea, self._after(back_plan.day), third, remark, "remark", parent=back_plan
+                )
+                said += 3
+        official = text.official_answer(question, lang)
+        if official and rng.random() < (0.35 if lively else 0.08):
+            speaker = self._speaker(lang, avoid=(idea.author,))
+            self._say(
+                idea, self._after(day, 3), speaker, official, "official", parent=root, official=True
+            )
+            said += 1
+        elif rng.random() < 0.15:
+            third = self._member(lang, avoid=(idea.author, asker))
+            remark = text.remark(rng, service, lang, used)
+            self._say(idea, self._after(day, 3), third, remark, "remark", parent=root)
+            said += 1
+        return said
+
+    def _suggestion(self, idea: IdeaPlan, day: float, *, lively: bool) -> int:
+        rng, lang = self.rng, idea.language
+        _theme, solution, _service, used = self._parts(idea)
+        member = self._member(lang, avoid=(idea.author, idea.coauthor))
+        body = text.suggestion(rng, solution, (idea.twist, idea.edit_twist), lang, used)
+        root = self._say(idea, day, member, body, "suggestion")
+        if rng.random() < 0.5:
+            answer = text.reply(rng, "suggestion", lang, used)
+            self._say(idea, self._after(day), idea.author, answer, "answer", parent=root)
+            return 2
+        return 1
+
+    def _agreement(self, idea: IdeaPlan, day: float, *, lively: bool) -> int:
+        theme, solution, _service, used = self._parts(idea)
+        member = self._member(idea.language, avoid=(idea.author, idea.coauthor))
+        body = text.agreement(self.rng, theme, solution, idea.language, used)
+        self._say(idea, day, member, body, "agreement")
+        return 1
+
+    def _concern(self, idea: IdeaPlan, day: float, *, lively: bool) -> int:
+        rng, lang = self.rng, idea.language
+        theme, _solution, service, used = self._parts(idea)
+        member = self._member(lang, avoid=(idea.author, idea.coauthor))
+        root = self._say(
+            idea, day, member, text.concern(rng, service, theme, lang, used), "concern"
+        )
+        if rng.random() < 0.45:
+            answer = text.reply(rng, "concern", lang, used)
+            self._say(idea, self._after(day), idea.author, answer, "answer", parent=root)
+            return 2
+        return 1
+
+    def _officials(self, idea: IdeaPlan, *, watching: bool) -> None:
+        """Staff and employees answer on Nimbus's behalf after most stage changes, and
+        on lively ideas that wait for a decision."""
+        rng, lang = self.rng, idea.language
+        used = self.said.setdefault(idea, set())
+        mood = {"declined": "bad news", "accepted": "good news", "delivered": "good news"}
+        for i, (day, _stage, why) in enumerate(idea.steps):
+            kind = AFTER_STEP.get(why)
+            until = idea.steps[i + 1][0] if i + 1 < len(idea.steps) else LATEST
+            if kind is None or until - day < 0.2 or rng.random() < 0.35:
+                continue
+            when = day + self.u(0.05, min(3.0, until - day - 0.1))
+            speaker = self._speaker(lang, avoid=(idea.author,))
+            body = text.official(rng, kind, lang, used, author=idea.author)
+            self._say(idea, when, speaker, body, mood.get(kind, "official"), official=True)
+        overdue = idea.where == "rain" and idea.star and not idea.steps
+        if watching and not idea.steps and not overdue:
+            start, end = self._window(idea)
+            speaker = self._speaker(lang, avoid=(idea.author,))
+            body = text.official(rng, "watching", lang, used)
+            when = self.u(start + 0.6 * (end - start), end)
+            self._say(idea, when, speaker, body, "official", official=True)
+
+    def _brief(self, key: str, pairs: list[tuple[str, str]]) -> None:
+        """Questions about a challenge's brief, each answered officially. The
+        discussion opens with the challenge's first phase."""
+        start = max(self.published[key], PHASES[key][0][1]) + 0.2
+        end = min(LATEST, start + 20)
+        for (asker, speaker), (question, reply) in zip(
+            pairs, text.CHALLENGE_QUESTIONS[key], strict=True
+        ):
+            root = self._say(None, self.u(start, end), asker, question, "question", where=key)
+            answer = self._say(
+                None,
+                self._after(root.day, 2),
+                speaker,
+                reply,
+                "official",
+                where=key,
+                parent=root,
+                official=True,
+            )
+            if self.rng.random() < 0.6:
+                answer.accept_at = self._after(answer.day, 1.0)
 
 
 class Command(BaseCommand):
@@ -636,8 +983,8 @@ class Command(BaseCommand):
             self.stdout.write(f"({self.skipped} planned supports were refused and skipped.)")
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo loaded: http://127.0.0.1:8000/c/{SLUG}/ - 60 members, 3 challenges and "
-                f"{sum(IDEAS.values())} ideas. Sign in as {_email(0)} (owner), "
+                f"Demo loaded: http://127.0.0.1:8000/c/{SLUG}/ - 60 members, 3 challenges, "
+                f"{sum(IDEAS.values())} ideas and {len(self.posted)} comments. Sign in as {_email(0)} (owner), "
                 f"admin@nimbus-demo.example (site staff) or {_email(20)} (member) with the "
                 f"password {DEMO_PASSWORD}"
             )
@@ -675,6 +1022,7 @@ class Command(BaseCommand):
         self._found()
         self._challenges()
         self._ideas()
+        self._discussions()
         last_tick: datetime | None = None
         for day, _seq, action in sorted(self.ops, key=lambda op: (op[0], op[1])):
             moment = self._day(day)
@@ -902,9 +1250,11 @@ class Command(BaseCommand):
             challenge_actions.publish_challenge(lead, self.boards[key])
             self._board(key, self.boards[key].pk)
 
+        self.published: dict[str, float] = {}
         for key, (_brief, lead_name, day) in briefs.items():
             self._at(day, lambda key=key: create(key))
             self._at(day + 2, lambda key=key, lead=people[lead_name]: publish(key, lead))
+            self.published[key] = day + 2
         self._at(
             -8,
             lambda: challenge_actions.publish_terms(
@@ -926,6 +1276,7 @@ class Command(BaseCommand):
 
     def _ideas(self) -> None:
         planner = _Planner(random.Random(SEED))
+        self.planner = planner
         rng = planner.rng
         self.ideas: dict[int, Idea] = {}
         for plan in planner.plan():
@@ -1020,3 +1371,55 @@ class Command(BaseCommand):
             idea_actions.support(self.people[name], self._idea(plan), answers=answers)
         except ActionError:
             self.skipped += 1
+
+    # --- discussions -------------------------------------------------------------------
+
+    def _discussions(self) -> None:
+        talk = _Discussions(random.Random(SEED + 1), self.planner, self.published)
+        self.posted: dict[CommentPlan, Comment] = {}
+        for comment in talk.plan(self.planner.ideas):
+            self._at(comment.day, lambda comment=comment: self._comment(comment))
+            if comment.accept_at is not None:
+                self._at(comment.accept_at, lambda comment=comment: self._accept(comment))
+            for day, name, kind in comment.reactions:
+                self._at(
+                    day,
+                    lambda comment=comment, name=name, kind=kind: self._react(comment, name, kind),
+                )
+
+    def _target(self, comment: CommentPlan) -> Idea | Challenge:
+        if comment.idea is None:
+            return self.boards[comment.where]
+        idea = self._idea(comment.idea)
+        idea.refresh_from_db(fields=["stage"])  # the scheduled job may have expired it
+        return idea
+
+    def _comment(self, plan: CommentPlan) -> None:
+        """Post it, unless its discussion is closed by now (an expired idea) or the
+        comment it answers was not posted: the rules decide, as on the site."""
+        parent = None
+        if plan.parent is not None:
+            parent = self.posted.get(plan.parent)
+            if parent is None:
+                return
+        author, target = self.people[plan.author], self._target(plan)
+        if not can(author, "comment.post", target):
+            return
+        self.posted[plan] = dialogue_actions.post_comment(
+            author, target, body=plan.body, parent=parent, official=plan.official
+        )
+
+    def _react(self, plan: CommentPlan, name: str, kind: str) -> None:
+        comment = self.posted.get(plan)
+        if comment is None:
+            return
+        self._target(plan)  # a fresh stage, on the idea the comment holds
+        person = self.people[name]
+        if can(person, "comment.react", comment):
+            dialogue_actions.react(person, comment, kind)
+
+    def _accept(self, plan: CommentPlan) -> None:
+        comment = self.posted.get(plan)
+        asker = self.people[plan.root.author]
+        if comment is not None and can(asker, "comment.accept", comment):
+            dialogue_actions.accept_answer(asker, comment)

@@ -1,0 +1,237 @@
+"""Every write to the dialogue: posting (top-level, replies, official answers),
+editing with history, deleting, reactions and accepted answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cocreate.challenges.models import Challenge
+from cocreate.core import events
+from cocreate.core.errors import Conflict, Forbidden, Invalid, NotFound
+from cocreate.core.markdown import render
+from cocreate.core.permissions import can, require
+from cocreate.core.validation import clean_text
+from cocreate.dialogue.models import (
+    Comment,
+    CommentStatus,
+    CommentVersion,
+    Reaction,
+    ReactionKind,
+)
+from cocreate.ideas.models import CLOSED_STAGES, Idea
+
+MAX_LENGTH = 10_000
+
+
+def _count_on_idea(comment: Comment, delta: int) -> None:
+    if comment.idea_id:
+        Idea.objects.filter(pk=comment.idea_id).update(comment_count=F("comment_count") + delta)
+
+
+def post_comment(
+    actor: Any,
+    target: Idea | Challenge,
+    *,
+    body: str,
+    parent: Comment | None = None,
+    official: bool = False,
+) -> Comment:
+    """A comment on an idea or a challenge; `parent` makes it a reply in that thread.
+    `official` marks an answer given on the organisation's behalf."""
+    require(actor, "comment.post", target)
+    if official and not can(actor, "comment.post_official", target):
+        raise Forbidden(_("Only staff and employees can give official answers."))
+    body = clean_text(body, "body", max_length=MAX_LENGTH, required=True)
+    idea = target if isinstance(target, Idea) else None
+    challenge = target.challenge if isinstance(target, Idea) else target
+    if parent is not None and (
+        parent.challenge_id != challenge.pk
+        or parent.idea_id != (idea.pk if idea else None)
+        or parent.status != CommentStatus.VISIBLE
+    ):
+        raise Invalid(fields={"parent": _("Reply to a comment in this discussion.")})
+    comment = Comment(
+        community=challenge.community,
+        challenge=challenge,
+        idea=idea,
+        parent=parent,
+        root=(parent.root or parent) if parent else None,
+        depth=parent.depth + 1 if parent else 0,
+        author=actor,
+        body=body,
+        body_html=str(render(body)),
+        official=official,
+    )
+    with transaction.atomic():
+        # The parent's row lock orders this reply against the parent's deletion.
+        if parent is not None and not (
+            Comment.objects.select_for_update()
+            .filter(pk=parent.pk, status=CommentStatus.VISIBLE)
+            .exists()
+        ):
+            raise Invalid(fields={"parent": _("That comment was deleted.")})
+        # Re-read under a lock: the idea may have expired or been merged meanwhile.
+        if idea is not None and (
+            Idea.objects.select_for_update().values_list("stage", flat=True).get(pk=idea.pk)
+            in CLOSED_STAGES
+        ):
+            raise Conflict(_("The discussion of this idea is closed."))
+        comment.save()
+        CommentVersion.objects.create(comment=comment, number=1, body=body, editor=actor)
+        if parent is not None:
+            Comment.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
+        _count_on_idea(comment, +1)
+        events.record(
+            "comment.posted",
+            actor=actor,
+            community=challenge.community,
+            target=comment,
+            idea_id=comment.idea_id,
+            challenge_id=challenge.pk,
+            parent_id=comment.parent_id,
+            official=official,
+        )
+    if idea is not None:
+        idea.refresh_from_db(fields=["comment_count"])
+    return comment
+
+
+def edit_comment(actor: Any, comment: Comment, *, body: str) -> Comment:
+    require(actor, "comment.edit", comment)
+    body = clean_text(body, "body", max_length=MAX_LENGTH, required=True)
+    if body == comment.body:
+        raise Invalid(fields={"body": _("Nothing changed.")})
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if locked.status != CommentStatus.VISIBLE:
+            raise Conflict(_("This comment was deleted."))
+        number = locked.version_count + 1
+        CommentVersion.objects.create(comment=comment, number=number, body=body, editor=actor)
+        Comment.objects.filter(pk=comment.pk).update(
+            body=body, body_html=str(render(body)), version_count=number, edited_at=now
+        )
+        events.record(
+            "comment.edited",
+            actor=actor,
+            community=comment.community,
+            target=comment,
+            version=number,
+        )
+    comment.refresh_from_db()
+    return comment
+
+
+def delete_comment(actor: Any, comment: Comment) -> bool:
+    """Removes the comment, or, when it has replies, leaves a placeholder with the
+    text and history erased. Returns whether a placeholder stays."""
+    require(actor, "comment.delete", comment)
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if locked.status != CommentStatus.VISIBLE:
+            raise Conflict(_("This comment was already deleted."))
+        placeholder = locked.reply_count > 0
+        if placeholder:
+            Comment.objects.filter(pk=comment.pk).update(
+                status=CommentStatus.DELETED, body="", body_html="", official=False
+            )
+            CommentVersion.objects.filter(comment=comment).delete()
+            Reaction.objects.filter(comment=comment).delete()
+        else:
+            Comment.objects.filter(pk=comment.pk).delete()
+            if locked.parent_id:
+                Comment.objects.filter(pk=locked.parent_id).update(reply_count=F("reply_count") - 1)
+        _count_on_idea(locked, -1)
+        events.record(
+            "comment.deleted",
+            actor=actor,
+            community=comment.community,
+            target=comment,
+            idea_id=comment.idea_id,
+            placeholder=placeholder,
+        )
+    return placeholder
+
+
+def _kind(kind: Any) -> str:
+    if kind not in ReactionKind.values:
+        raise Invalid(
+            fields={
+                "kind": _("Choose one of: %(kinds)s.") % {"kinds": ", ".join(ReactionKind.values)}
+            }
+        )
+    return str(kind)
+
+
+def react(actor: Any, comment: Comment, kind: str) -> Reaction:
+    require(actor, "comment.react", comment)
+    kind = _kind(kind)
+    try:
+        with transaction.atomic():
+            reaction = Reaction.objects.create(comment=comment, user=actor, kind=kind)
+            events.record(
+                "comment.reacted",
+                actor=actor,
+                community=comment.community,
+                target=comment,
+                reaction=kind,
+            )
+    except IntegrityError as exc:
+        raise Conflict(_("You already reacted this way.")) from exc
+    return reaction
+
+
+def unreact(actor: Any, comment: Comment, kind: str) -> None:
+    require(actor, "comment.react", comment)
+    kind = _kind(kind)
+    with transaction.atomic():
+        deleted, _rows = Reaction.objects.filter(comment=comment, user=actor, kind=kind).delete()
+        if not deleted:
+            raise NotFound(_("You have not reacted this way."))
+        events.record(
+            "comment.unreacted",
+            actor=actor,
+            community=comment.community,
+            target=comment,
+            reaction=kind,
+        )
+
+
+def toggle_reaction(actor: Any, comment: Comment, kind: str) -> bool:
+    """For the page's reaction buttons. Returns whether the reaction is now on."""
+    try:
+        react(actor, comment, kind)
+    except Conflict:
+        unreact(actor, comment, kind)
+        return False
+    return True
+
+
+def accept_answer(actor: Any, comment: Comment, *, accept: bool = True) -> Comment:
+    """The asker marks (or unmarks) a reply as the answer to their question."""
+    require(actor, "comment.accept", comment)
+    root = comment.root
+    assert root is not None  # the rule requires a reply
+    with transaction.atomic():
+        if accept:
+            Comment.objects.filter(pk=root.pk).update(accepted_answer=comment)
+        else:
+            updated = Comment.objects.filter(pk=root.pk, accepted_answer=comment).update(
+                accepted_answer=None
+            )
+            if not updated:
+                raise Conflict(_("This reply is not the accepted answer."))
+        events.record(
+            "comment.answer_accepted" if accept else "comment.answer_unaccepted",
+            actor=actor,
+            community=comment.community,
+            target=comment,
+            question_id=root.pk,
+        )
+    root.refresh_from_db(fields=["accepted_answer"])
+    return root

@@ -1,0 +1,148 @@
+"""Comments on ideas and challenges: threads, edit history, reactions, official
+answers and accepted answers."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+# Replies deeper than this are shown at this depth (flattened), as on Discourse.
+MAX_SHOWN_DEPTH = 3
+
+
+class CommentStatus(models.TextChoices):
+    VISIBLE = "visible", _("Visible")
+    # Deleted by its author while it had replies: kept as a placeholder so the
+    # thread still reads, with the text and its history erased.
+    DELETED = "deleted", _("Deleted")
+
+
+class ReactionKind(models.TextChoices):
+    # A small fixed set: enough to say "+1" without a reply, too few to become noise.
+    THUMBS_UP = "thumbs_up", "👍"
+    HEART = "heart", "❤️"
+    IDEA = "idea", "💡"
+    PARTY = "party", "🎉"
+    THINKING = "thinking", "🤔"
+
+
+REACTION_LABELS = {
+    "thumbs_up": _("Agree"),
+    "heart": _("Love it"),
+    "idea": _("Insightful"),
+    "party": _("Celebrate"),
+    "thinking": _("Not sure"),
+}
+
+
+class Comment(models.Model):
+    """A comment on a challenge (idea is null) or on one of its ideas. `root` is the
+    top-level comment of the thread (null for that comment itself)."""
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="comments"
+    )
+    challenge = models.ForeignKey(
+        "challenges.Challenge", on_delete=models.CASCADE, related_name="comments"
+    )
+    idea = models.ForeignKey(
+        "ideas.Idea", null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    root = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="thread"
+    )
+    depth = models.PositiveSmallIntegerField(default=0)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="comments"
+    )
+    body = models.TextField(_("comment"))
+    body_html = models.TextField(blank=True, default="")
+    official = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=10, choices=CommentStatus.choices, default=CommentStatus.VISIBLE
+    )
+    # On a thread's first comment (the question): the reply its author accepted.
+    accepted_answer = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reply_count = models.PositiveIntegerField(default=0)
+    version_count = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    # Set by dialogue.queries for display, never stored.
+    reaction_counts: dict[str, int]
+    my_reactions: set[str]
+    asker_id: int | None
+    replying_to: Comment | None
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["idea", "root", "created_at"]),
+            models.Index(fields=["challenge", "idea", "root", "created_at"]),
+            models.Index(
+                fields=["idea", "-created_at"],
+                condition=Q(official=True),
+                name="dialogue_official_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"comment {self.pk}"
+
+    @property
+    def deleted(self) -> bool:
+        return self.status == CommentStatus.DELETED
+
+    @property
+    def shown_depth(self) -> int:
+        return min(self.depth, MAX_SHOWN_DEPTH)
+
+    @property
+    def rendered_body(self) -> SafeString:
+        return mark_safe(self.body_html)  # noqa: S308 - sanitised by core.markdown when written
+
+
+class CommentVersion(models.Model):
+    """Every text a comment has had; version 1 is what was first posted."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    body = models.TextField()
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "number"], name="comment_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.comment_id} v{self.number}"
+
+
+class Reaction(models.Model):
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reactions"
+    )
+    kind = models.CharField(max_length=12, choices=ReactionKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "user", "kind"], name="one_reaction")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind} {self.comment_id}"

@@ -1,0 +1,108 @@
+"""Reads of the dialogue shared by pages and the API, each a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet
+
+from cocreate.challenges.models import Challenge
+from cocreate.dialogue.models import (
+    MAX_SHOWN_DEPTH,
+    Comment,
+    CommentStatus,
+    Reaction,
+    ReactionKind,
+)
+from cocreate.ideas.models import Idea
+
+THREADS_PER_PAGE = 30
+
+
+def comments_of(target: Idea | Challenge) -> QuerySet[Comment]:
+    """All comments of an idea, or of a challenge itself (not of its ideas)."""
+    qs = Comment.objects.select_related("author")
+    if isinstance(target, Idea):
+        return qs.filter(idea=target)
+    return qs.filter(challenge=target, idea__isnull=True)
+
+
+def annotate_reactions(comments: list[Comment], user: Any) -> None:
+    """Sets `reaction_counts` (kind -> n, in the fixed order) and `my_reactions` on
+    each comment: two queries for any number of comments."""
+    ids = [c.pk for c in comments]
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in (
+        Reaction.objects.filter(comment_id__in=ids)
+        .values("comment_id", "kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        counts[row["comment_id"]][row["kind"]] = row["n"]
+    mine: dict[int, set[str]] = defaultdict(set)
+    if user is not None and user.is_authenticated and ids:
+        for comment_id, kind in Reaction.objects.filter(comment_id__in=ids, user=user).values_list(
+            "comment_id", "kind"
+        ):
+            mine[comment_id].add(kind)
+    for comment in comments:
+        found = counts.get(comment.pk, {})
+        comment.reaction_counts = {k: found[k] for k in ReactionKind.values if k in found}
+        comment.my_reactions = mine.get(comment.pk, set())
+
+
+def thread_page(
+    target: Idea | Challenge, page_number: Any, user: Any, *, also: Comment | None = None
+) -> tuple[Page[Comment], list[Comment]]:
+    """A page of threads (top-level comments, oldest first) and, in reading order,
+    every comment of those threads: each reply right after its parent, siblings
+    oldest first. Replies deeper than MAX_SHOWN_DEPTH show at that depth."""
+    tops = comments_of(target).filter(root__isnull=True).order_by("pk")
+    if isinstance(target, Idea) and not target.comment_count:
+        tops = tops.none()  # the usual case for a new idea: no queries at all
+    page = Paginator(tops, THREADS_PER_PAGE).get_page(page_number)
+    roots = list(page.object_list)
+    replies = list(comments_of(target).filter(root__in=roots)) if roots else []
+    children: dict[int, list[Comment]] = defaultdict(list)
+    for reply in replies:
+        children[reply.parent_id or 0].append(reply)
+    ordered: list[Comment] = []
+
+    def walk(comment: Comment) -> None:
+        ordered.append(comment)
+        for child in children.get(comment.pk, []):
+            walk(child)
+
+    for root in roots:
+        walk(root)
+    by_id = {c.pk: c for c in ordered}
+    for comment in ordered:
+        # Who may accept an answer in this thread, without loading the root again.
+        root = by_id.get(comment.root_id or 0)
+        comment.asker_id = root.author_id if root is not None else None
+        # A flattened reply says whom it answers, since its indent no longer does.
+        parent = by_id.get(comment.parent_id or 0)
+        comment.replying_to = (
+            parent if parent is not None and comment.depth > MAX_SHOWN_DEPTH else None
+        )
+    # `also` (the pinned official answer) gets its reactions in the same two queries.
+    annotate_reactions(ordered + ([also] if also is not None else []), user)
+    return page, ordered
+
+
+def accepted_ids(comments: list[Comment]) -> set[int]:
+    return {c.accepted_answer_id for c in comments if c.accepted_answer_id}
+
+
+def pinned_official(idea: Idea) -> Comment | None:
+    """The latest official answer on an idea, shown at the top of its page."""
+    if not idea.comment_count:
+        return None
+    return (
+        Comment.objects.select_related("author")
+        .filter(idea=idea, official=True, status=CommentStatus.VISIBLE)
+        .order_by("-created_at", "-pk")
+        .first()
+    )

@@ -1,0 +1,7 @@
+from tests.challenges.conftest import (  # noqa: F401
+    author,
+    challenge,
+    clock,
+    idea,
+    make_members,
+)
