@@ -7,6 +7,7 @@ ALLOWED_HOSTS, EMAIL_URL and HTTPS=1.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "cocreate.challenges",
     "cocreate.ideas",
     "cocreate.dialogue",
+    "cocreate.notifications",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "cocreate.notifications.context.unread",
             ],
         },
     },
@@ -135,6 +138,15 @@ EMAIL_CONFIRM_TIMEOUT = 24 * 60 * 60  # confirmation links live 24 hours
 LOGIN_FAILURES_PER_ACCOUNT = 5
 LOGIN_FAILURES_PER_IP = 30
 LOGIN_FAILURE_WINDOW = 30 * 60
+
+# Moderation: flags count toward hiding content once the flagger has been a member
+# this long; new members' comments are limited (per day, gap between posts, links).
+GOOD_STANDING_AFTER = timedelta(days=1)
+NEW_MEMBER_PERIOD = timedelta(days=1)
+NEW_MEMBER_COMMENTS_PER_DAY = 10
+NEW_MEMBER_SECONDS_BETWEEN_POSTS = 30
+NEW_MEMBER_MAX_LINKS = 2
+COMMENTS_PER_HOUR = 60
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("cocreate.challenges.urls")),
     path("", include("cocreate.ideas.urls")),
     path("", include("cocreate.dialogue.urls")),
+    path("", include("cocreate.notifications.urls")),
     # Uploaded media (avatars, logos): re-encoded images under random names.
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]

@@ -37,11 +37,22 @@ class CommunityFactory(factory.django.DjangoModelFactory):
             CharterVersion.objects.create(community=self, number=1, mission="Make good things.")
 
 
-def add_member(community: Community, user: User, role: str = Role.MEMBER) -> Membership:
-    """Test shortcut for an existing membership; keeps the stored count exact."""
-    from django.db.models import F
+def add_member(
+    community: Community, user: User, role: str = Role.MEMBER, *, days_ago: float = 30
+) -> Membership:
+    """Test shortcut for an existing membership (an established member: joined a
+    month ago, past the new-member limits); keeps the stored count exact."""
+    from datetime import timedelta
 
-    membership = Membership.objects.create(community=community, user=user, role=role)
+    from django.db.models import F
+    from django.utils import timezone
+
+    membership = Membership.objects.create(
+        community=community,
+        user=user,
+        role=role,
+        joined_at=timezone.now() - timedelta(days=days_ago),
+    )
     Community.objects.filter(pk=community.pk).update(member_count=F("member_count") + 1)
     community.refresh_from_db()
     return membership

@@ -19,6 +19,7 @@ from cocreate.communities import queries as community_queries
 from cocreate.core import ratelimit
 from cocreate.core.errors import ActionError
 from cocreate.core.views import error_page, failed
+from cocreate.notifications.queries import is_following
 
 # --- forms (shape and labels only; rules live in the actions) ---------------------
 
@@ -240,7 +241,15 @@ def profile(request: HttpRequest, user_id: int) -> HttpResponse:
         )
         if _visible(request, m.community)
     ]
-    return render(request, "accounts/profile.html", {"person": person, "memberships": communities})
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "person": person,
+            "memberships": communities,
+            "following": is_following(request.user, person=person),
+        },
+    )
 
 
 def _visible(request: HttpRequest, community: object) -> bool:

@@ -4,7 +4,7 @@ windows, publishing, and each community's idea box."""
 from __future__ import annotations
 
 import itertools
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -40,9 +40,13 @@ def _when(value: Any, field: str) -> datetime | None:
     moment = value if isinstance(value, datetime) else parse_datetime(str(value))
     if moment is None:
         raise Invalid(fields={field: _("Enter a date and time like 2027-03-01T12:00.")})
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        # Stored in UTC: PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 allows.
+        return moment.astimezone(UTC)
+    except (OverflowError, ValueError) as exc:
+        raise Invalid(fields={field: _("Enter a date and time like 2027-03-01T12:00.")}) from exc
 
 
 # A challenge's public owner speaks for the organisation.

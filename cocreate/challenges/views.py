@@ -30,6 +30,7 @@ from cocreate.core.views import error_page, failed, is_htmx
 from cocreate.dialogue.views import discussion_context
 from cocreate.ideas import queries as idea_queries
 from cocreate.ideas.models import Idea, Stage
+from cocreate.notifications.queries import is_following
 
 
 class ChallengeForm(forms.Form):
@@ -285,7 +286,10 @@ def challenge_detail(request: HttpRequest, challenge_id: int) -> HttpResponse:
         "can_edit": can(request.user, "challenge.edit", challenge),
         "terms": challenge.current_terms(),
         "overdue": Idea.objects.filter(
-            challenge=challenge, response_due_at__lt=timezone.now(), responded_at__isnull=True
+            challenge=challenge,
+            moderation="visible",
+            response_due_at__lt=timezone.now(),
+            responded_at__isnull=True,
         ).order_by("response_due_at")[:50],
     }
     if is_htmx(request) and request.GET.get("partial") == "ideas":
@@ -296,6 +300,7 @@ def challenge_detail(request: HttpRequest, challenge_id: int) -> HttpResponse:
         {
             **context,
             **discussion_context(request, challenge),
+            "following": is_following(request.user, challenge=challenge),
             "jury": challenge.jury.select_related("user"),
             "prizes": challenge.prizes.all(),
             "windows": challenge.review_windows.all(),

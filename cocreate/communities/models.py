@@ -62,6 +62,8 @@ class Community(models.Model):
     )
     # Kept exact by F() updates in the same transaction as Membership rows.
     member_count = models.PositiveIntegerField(default=0)
+    # Flags from distinct members in good standing that hide content until reviewed.
+    flag_threshold = models.PositiveSmallIntegerField(_("flags that hide content"), default=3)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -127,6 +129,10 @@ class Membership(models.Model):
     )
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
     joined_at = models.DateTimeField(default=timezone.now)
+    # Sanctions by moderators, until a date (far in the future for "until lifted").
+    # On the membership so the one role lookup per request also answers them.
+    muted_until = models.DateTimeField(null=True, blank=True)
+    banned_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["joined_at"]

@@ -26,6 +26,7 @@ from cocreate.communities.models import (
 from cocreate.core.errors import ActionError
 from cocreate.core.permissions import can, role_in
 from cocreate.core.views import error_page, failed, is_htmx
+from cocreate.notifications.queries import is_following
 
 # --- forms -------------------------------------------------------------------------
 
@@ -201,6 +202,8 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         "manages": can(request.user, "community.manage_members", community),
         "can_propose": can(request.user, "circle.propose", community),
         "can_create_circle": can(request.user, "circle.create", community),
+        "moderates": can(request.user, "content.moderate", community),
+        "following": is_following(request.user, community=community),
     }
     return render(request, "communities/detail.html", context)
 

@@ -181,12 +181,14 @@ def register_routers() -> None:
     from cocreate.communities.api import router as communities_router
     from cocreate.dialogue.api import router as dialogue_router
     from cocreate.ideas.api import router as ideas_router
+    from cocreate.notifications.api import router as notifications_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", communities_router)
     api.add_router("/", challenges_router)
     api.add_router("/", ideas_router)
     api.add_router("/", dialogue_router)
+    api.add_router("/", notifications_router)
 
 
 register_routers()

@@ -13,20 +13,44 @@ from typing import Any
 from cocreate.core.errors import Forbidden
 
 
-def role_in(user: Any, community: Any) -> str | None:
-    """The user's role in a community, memoised on the user object per request."""
+def _membership(user: Any, community: Any) -> tuple[str, Any, Any] | None:
+    """(role, muted_until, banned_until) of the user in a community, one query per
+    community, memoised on the user object for the request."""
     if user is None or not user.is_authenticated or community is None:
         return None
-    cache: dict[int, str | None] = user.__dict__.setdefault("_cocreate_roles", {})
+    cache: dict[int, tuple[str, Any, Any] | None] = user.__dict__.setdefault("_cocreate_roles", {})
     if community.pk not in cache:
         from cocreate.communities.models import Membership
 
         cache[community.pk] = (
             Membership.objects.filter(community=community, user=user)
-            .values_list("role", flat=True)
+            .values_list("role", "muted_until", "banned_until")
             .first()
         )
     return cache[community.pk]
+
+
+def role_in(user: Any, community: Any) -> str | None:
+    """The user's role in a community (memoised per request)."""
+    row = _membership(user, community)
+    return row[0] if row else None
+
+
+def _sanctioned(user: Any, community: Any, index: int) -> bool:
+    from django.utils import timezone
+
+    row = _membership(user, community)
+    until: Any = row[index] if row else None
+    return until is not None and until > timezone.now()
+
+
+def is_banned(user: Any, community: Any) -> bool:
+    return _sanctioned(user, community, 2)
+
+
+def is_muted(user: Any, community: Any) -> bool:
+    """Muted members read and support but do not write (ideas, comments, flags)."""
+    return _sanctioned(user, community, 1) or is_banned(user, community)
 
 
 def forget_roles(user: Any) -> None:
@@ -185,13 +209,30 @@ def is_author(user: Any, idea: Any) -> bool:
 
 
 def _takes_part(user: Any, community: Any) -> bool:
-    """Confirmed, active and a member (site staff may act in any community)."""
-    return _active(user) and (is_member(user, community) or is_site_staff(user))
+    """Confirmed, active, a member and not banned (site staff may act anywhere)."""
+    if not _active(user):
+        return False
+    return is_site_staff(user) or (is_member(user, community) and not is_banned(user, community))
+
+
+def moderates(user: Any, community: Any) -> bool:
+    """Moderators, staff and owners (and site staff) review flagged content."""
+    from cocreate.communities.models import Role
+
+    return manages(user, community) or role_in(user, community) == Role.MODERATOR
+
+
+def _can_view_idea(user: Any, idea: Any) -> bool:
+    """Hidden and removed ideas are seen only by the community's moderators."""
+    if not _can_view_challenge(user, idea.challenge):
+        return False
+    return idea.moderation == "visible" or moderates(user, idea.challenge.community)
 
 
 def _can_submit(user: Any, challenge: Any) -> bool:
     return (
         _takes_part(user, challenge.community)
+        and not is_muted(user, challenge.community)
         and challenge.is_published
         and challenge.allows("submit")
     )
@@ -213,6 +254,7 @@ def _can_support(user: Any, idea: Any) -> bool:
 
     return (
         _takes_part(user, idea.challenge.community)
+        and idea.moderation == "visible"
         and not is_author(user, idea)
         and idea.stage in OPEN_STAGES
         and idea.challenge.allows("support")
@@ -254,7 +296,13 @@ def _open_for_comments(target: Any) -> bool:
 
 def _can_comment(user: Any, target: Any) -> bool:
     challenge = getattr(target, "challenge", target)
-    return _takes_part(user, challenge.community) and _open_for_comments(target)
+    community = challenge.community
+    return (
+        _takes_part(user, community)
+        and not is_muted(user, community)
+        and _open_for_comments(target)
+        and getattr(target, "moderation", "visible") == "visible"
+    )
 
 
 def speaks_officially(user: Any, community: Any) -> bool:
@@ -275,6 +323,37 @@ def _can_edit_comment(user: Any, comment: Any) -> bool:
         and comment.status == "visible"
         and _can_view_challenge(user, comment.challenge)
     )
+
+
+def _can_flag(user: Any, target: Any) -> bool:
+    """A comment or an idea, visible, by someone else."""
+    from cocreate.ideas.models import Idea
+
+    community = target.challenge.community
+    if isinstance(target, Idea):
+        visible, seen, own = target.moderation == "visible", target, is_author(user, target)
+    else:
+        seen = target.idea if target.idea_id else target.challenge
+        visible, own = target.visible, target.author_id == user.pk
+    return visible and can(user, "comment.view", seen) and may_flag_in(user, community) and not own
+
+
+def may_flag_in(user: Any, community: Any) -> bool:
+    """Who may report content in a community at all (pages show the link by this)."""
+    return _takes_part(user, community) and not is_muted(user, community)
+
+
+def _can_sanction(user: Any, membership: Any) -> bool:
+    """Moderators mute and ban members below them; never themselves or managers."""
+    from cocreate.communities.models import MANAGING_ROLES, Role
+
+    if not _active(user) and not is_site_staff(user):
+        return False
+    if membership.user_id == user.pk or not moderates(user, membership.community):
+        return False
+    if membership.role in MANAGING_ROLES:
+        return False
+    return membership.role != Role.MODERATOR or manages(user, membership.community)
 
 
 def _can_react(user: Any, comment: Any) -> bool:
@@ -329,7 +408,7 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "ladder.edit": lambda user, c: manages(user, c),
     # ideas
     "idea.submit": _can_submit,
-    "idea.view": lambda user, idea: _can_view_challenge(user, idea.challenge),
+    "idea.view": _can_view_idea,
     "idea.edit": _can_edit_idea,
     "idea.support": _can_support,
     "idea.withdraw_support": _can_withdraw_support,
@@ -337,8 +416,11 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "idea.invite_coauthor": _can_invite_coauthor,
     "idea.view_supporter_answers": lambda user, idea: manages(user, idea.challenge.community),
     # dialogue (target: an idea or a challenge)
-    "comment.view": lambda user, target: _can_view_challenge(
-        user, getattr(target, "challenge", target)
+    # target: an idea (its comments are as visible as the idea) or a challenge.
+    "comment.view": lambda user, target: (
+        _can_view_idea(user, target)
+        if hasattr(target, "moderation")
+        else _can_view_challenge(user, target)
     ),
     "comment.post": _can_comment,
     "comment.post_official": lambda user, target: (
@@ -349,6 +431,10 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "comment.delete": _can_edit_comment,
     "comment.react": _can_react,
     "comment.accept": _can_accept_answer,
+    # moderation
+    "content.flag": _can_flag,
+    "content.moderate": lambda user, community: moderates(user, community),
+    "member.sanction": _can_sanction,
 }
 
 

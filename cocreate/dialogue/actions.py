@@ -3,18 +3,22 @@ editing with history, deleting, reactions and accepted answers."""
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cocreate.challenges.models import Challenge
-from cocreate.core import events
-from cocreate.core.errors import Conflict, Forbidden, Invalid, NotFound
+from cocreate.communities.models import Membership
+from cocreate.core import events, ratelimit
+from cocreate.core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from cocreate.core.markdown import render
-from cocreate.core.permissions import can, require
+from cocreate.core.permissions import can, moderates, require
 from cocreate.core.validation import clean_text
 from cocreate.dialogue.models import (
     Comment,
@@ -33,6 +37,58 @@ def _count_on_idea(comment: Comment, delta: int) -> None:
         Idea.objects.filter(pk=comment.idea_id).update(comment_count=F("comment_count") + delta)
 
 
+LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
+
+
+def _limit_posting(actor: Any, community: Any, body: str) -> None:
+    """Everyone: COMMENTS_PER_HOUR. New members (joined within NEW_MEMBER_PERIOD):
+    a few comments a day, a pause between posts, few links - the usual spam and
+    flame-war brakes. Moderators are exempt. Checked before anything is written."""
+    if moderates(actor, community):
+        return
+    joined = (
+        Membership.objects.filter(community=community, user=actor)
+        .values_list("joined_at", flat=True)
+        .first()
+    )
+    new = joined is not None and joined > timezone.now() - settings.NEW_MEMBER_PERIOD
+    if new and len(LINK.findall(body)) > settings.NEW_MEMBER_MAX_LINKS:
+        raise Invalid(
+            fields={
+                "body": _("New members can post at most %(n)d links in a comment.")
+                % {"n": settings.NEW_MEMBER_MAX_LINKS}
+            }
+        )
+    if new:
+        # The pause is measured from the last comment itself, so waiting as long as
+        # Retry-After says is always enough (a refused attempt does not count).
+        gap = settings.NEW_MEMBER_SECONDS_BETWEEN_POSTS
+        last = (
+            Comment.objects.filter(author=actor)
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        waited = (timezone.now() - last).total_seconds() if last else gap
+        if waited < gap:
+            raise RateLimited(
+                math.ceil(gap - waited),
+                _("New members wait %(s)d seconds between comments.") % {"s": gap},
+            )
+    limits = [(f"comment:hour:{actor.pk}", settings.COMMENTS_PER_HOUR, 3600)]
+    if new:
+        limits.insert(0, (f"comment:day:{actor.pk}", settings.NEW_MEMBER_COMMENTS_PER_DAY, 86400))
+    for key, limit, seconds in limits:
+        try:
+            ratelimit.hit(key, limit, seconds, sliding=True)
+        except RateLimited as exc:
+            if ":day:" in key:
+                message = _("New members can post %(n)d comments a day.") % {"n": limit}
+            else:
+                message = _("You are commenting very fast; please wait a little.")
+            raise RateLimited(exc.retry_after, message) from exc
+
+
 def post_comment(
     actor: Any,
     target: Idea | Challenge,
@@ -49,6 +105,7 @@ def post_comment(
     body = clean_text(body, "body", max_length=MAX_LENGTH, required=True)
     idea = target if isinstance(target, Idea) else None
     challenge = target.challenge if isinstance(target, Idea) else target
+    _limit_posting(actor, challenge.community, body)
     if parent is not None and (
         parent.challenge_id != challenge.pk
         or parent.idea_id != (idea.pk if idea else None)

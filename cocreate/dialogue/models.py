@@ -3,6 +3,8 @@ answers and accepted answers."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -18,6 +20,9 @@ class CommentStatus(models.TextChoices):
     # Deleted by its author while it had replies: kept as a placeholder so the
     # thread still reads, with the text and its history erased.
     DELETED = "deleted", _("Deleted")
+    # Hidden automatically by flags until a moderator decides; removed by one.
+    HIDDEN = "hidden", _("Hidden pending review")
+    REMOVED = "removed", _("Removed by moderators")
 
 
 class ReactionKind(models.TextChoices):
@@ -73,6 +78,8 @@ class Comment(models.Model):
     )
     reply_count = models.PositiveIntegerField(default=0)
     version_count = models.PositiveIntegerField(default=1)
+    # Flags from members in good standing, kept by F() updates under the row lock.
+    flag_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
 
@@ -100,6 +107,10 @@ class Comment(models.Model):
     @property
     def deleted(self) -> bool:
         return self.status == CommentStatus.DELETED
+
+    @property
+    def visible(self) -> bool:
+        return self.status == CommentStatus.VISIBLE
 
     @property
     def shown_depth(self) -> int:
@@ -146,3 +157,123 @@ class Reaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.kind} {self.comment_id}"
+
+
+# --- moderation ----------------------------------------------------------------------------
+
+
+class Moderation(models.TextChoices):
+    """Where a piece of content stands with the moderators (ideas carry this; a
+    comment's status has the same values besides its own)."""
+
+    VISIBLE = "visible", _("Visible")
+    HIDDEN = "hidden", _("Hidden pending review")
+    REMOVED = "removed", _("Removed by moderators")
+
+
+class FlagReason(models.TextChoices):
+    SPAM = "spam", _("Spam or advertising")
+    ABUSE = "abuse", _("Harassment or hate")
+    PRIVACY = "privacy", _("Someone's personal data")
+    OFF_TOPIC = "off_topic", _("Off topic")
+    OTHER = "other", _("Something else")
+
+
+class Flag(models.Model):
+    """A member's report of a comment or an idea: one per member and item (the
+    unique constraints). `counts` records whether the flagger was in good standing,
+    i.e. whether it weighs toward hiding the item automatically."""
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="flags"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    idea = models.ForeignKey(
+        "ideas.Idea", null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=12, choices=FlagReason.choices)
+    note = models.TextField(blank=True)
+    counts = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "user"],
+                condition=Q(comment__isnull=False),
+                name="one_flag_per_comment",
+            ),
+            models.UniqueConstraint(
+                fields=["idea", "user"], condition=Q(idea__isnull=False), name="one_flag_per_idea"
+            ),
+            models.CheckConstraint(
+                condition=Q(comment__isnull=True, idea__isnull=False)
+                | Q(comment__isnull=False, idea__isnull=True),
+                name="flag_has_one_target",
+            ),
+        ]
+        indexes = [models.Index(fields=["community", "resolved_at"])]
+
+    def __str__(self) -> str:
+        return f"flag {self.pk}"
+
+
+class ModerationAction(models.TextChoices):
+    AUTO_HIDDEN = "auto_hidden", _("Hidden automatically after flags")
+    RESTORED = "restored", _("Restored")
+    REMOVED = "removed", _("Removed")
+    MUTED = "muted", _("Muted")
+    BANNED = "banned", _("Banned")
+    UNMUTED = "unmuted", _("Mute lifted")
+    UNBANNED = "unbanned", _("Ban lifted")
+
+
+class AppendOnly(Exception):
+    pass
+
+
+class ModerationEntry(models.Model):
+    """The moderation audit log, append-only: rows are written once and never
+    changed or deleted (save and delete refuse; only the cascade from a deleted
+    community removes them)."""
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="moderation_log"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=12, choices=ModerationAction.choices)
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    idea = models.ForeignKey(
+        "ideas.Idea", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Whose content or account it concerns.
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["community", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} ({self.created_at:%Y-%m-%d})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnly("moderation log entries are never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnly("moderation log entries are never deleted")

@@ -106,3 +106,49 @@ def pinned_official(idea: Idea) -> Comment | None:
         .order_by("-created_at", "-pk")
         .first()
     )
+
+
+# --- moderation ----------------------------------------------------------------------------
+
+QUEUE_LIMIT = 100
+
+
+def moderation_queue(community: Any) -> dict[str, list[Any]]:
+    """What waits for a moderator: hidden content, and visible content with open
+    flags, oldest first; each item carries its open flags (`open_flags`)."""
+    from django.db.models import Exists, OuterRef, Prefetch, Q
+
+    from cocreate.dialogue.models import Flag, Moderation
+
+    open_flags = Prefetch(
+        "flags",
+        queryset=Flag.objects.filter(resolved_at__isnull=True).select_related("user"),
+        to_attr="open_flags",
+    )
+
+    def reported(field: str) -> Exists:
+        return Exists(Flag.objects.filter(**{field: OuterRef("pk")}, resolved_at__isnull=True))
+
+    comments = (
+        Comment.objects.filter(community=community)
+        .filter(
+            Q(status=CommentStatus.HIDDEN)
+            | (Q(reported("comment")) & Q(status=CommentStatus.VISIBLE))
+        )
+        .select_related("author", "idea", "challenge")
+        .prefetch_related(open_flags)
+        .distinct()
+        .order_by("created_at", "pk")[:QUEUE_LIMIT]
+    )
+    ideas = (
+        Idea.objects.filter(challenge__community=community)
+        .filter(
+            Q(moderation=Moderation.HIDDEN)
+            | (Q(reported("idea")) & Q(moderation=Moderation.VISIBLE))
+        )
+        .select_related("author", "challenge")
+        .prefetch_related(open_flags)
+        .distinct()
+        .order_by("created_at", "pk")[:QUEUE_LIMIT]
+    )
+    return {"comments": list(comments), "ideas": list(ideas)}

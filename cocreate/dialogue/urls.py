@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cocreate.dialogue import views
+from cocreate.dialogue import moderation_views, views
 
 app_name = "dialogue"
 urlpatterns = [
@@ -12,4 +12,22 @@ urlpatterns = [
     path("comments/<int:comment_id>/history/", views.history, name="history"),
     path("comments/<int:comment_id>/react/", views.react, name="react"),
     path("comments/<int:comment_id>/accept/", views.accept, name="accept"),
+    path("comments/<int:comment_id>/flag/", moderation_views.flag_comment, name="flag_comment"),
+    path("ideas/<int:idea_id>/flag/", moderation_views.flag_idea, name="flag_idea"),
+    path("c/<slug:slug>/moderation/", moderation_views.queue, name="queue"),
+    path("c/<slug:slug>/moderation/log/", moderation_views.log, name="log"),
+    path(
+        "c/<slug:slug>/moderation/members/<int:user_id>/",
+        moderation_views.member,
+        name="member",
+    ),
+    path(
+        "moderation/comments/<int:pk>/",
+        moderation_views.decide,
+        {"kind": "comment"},
+        name="decide_comment",
+    ),
+    path(
+        "moderation/ideas/<int:pk>/", moderation_views.decide, {"kind": "idea"}, name="decide_idea"
+    ),
 ]

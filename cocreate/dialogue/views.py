@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from cocreate.challenges.models import Challenge
 from cocreate.core.errors import ActionError
-from cocreate.core.permissions import can
+from cocreate.core.permissions import can, may_flag_in
 from cocreate.core.views import error_page, failed, is_htmx
 from cocreate.dialogue import actions, queries
 from cocreate.dialogue.models import REACTION_LABELS, Comment, CommentStatus, ReactionKind
@@ -54,7 +54,7 @@ def _comment(request: HttpRequest, comment_id: int) -> Comment:
     )
     if comment.idea is not None:
         comment.idea.challenge = comment.challenge  # one challenge object, already loaded
-    if not can(request.user, "comment.view", comment.challenge):
+    if not can(request.user, "comment.view", comment.idea or comment.challenge):
         raise Http404
     return comment
 
@@ -87,6 +87,7 @@ def discussion_context(request: HttpRequest, target: Idea | Challenge) -> dict[s
     )
     user = request.user
     form = CommentForm()
+    challenge = target.challenge if isinstance(target, Idea) else target
     can_comment = can(user, "comment.post", target)
     official = can(user, "comment.post_official", target)
     if not official:
@@ -104,6 +105,7 @@ def discussion_context(request: HttpRequest, target: Idea | Challenge) -> dict[s
         "can_react": can_comment,
         "comment_form": form,
         "can_comment": can_comment,
+        "can_flag": may_flag_in(user, challenge.community),
         "can_post_official": official,
         "comment_target": target,
         "post_url": reverse(
@@ -122,6 +124,11 @@ def _post(request: HttpRequest, target: Idea | Challenge) -> HttpResponse:
         if not str(parent_id).isdigit():
             raise Http404
         parent = get_object_or_404(Comment.objects.select_related("author"), pk=parent_id)
+        # Only a visible comment of this very discussion can be replied to (or quoted).
+        idea_id = target.pk if isinstance(target, Idea) else None
+        challenge_id = target.challenge_id if isinstance(target, Idea) else target.pk
+        if (parent.idea_id, parent.challenge_id) != (idea_id, challenge_id) or not parent.visible:
+            raise Http404
     form = CommentForm(request.POST or None)
     if not can(request.user, "comment.post_official", target):
         del form.fields["official"]

@@ -64,6 +64,8 @@ def ladder_steps(community: Any) -> list[dict[str, int]]:
 
 
 class Idea(models.Model):
+    # A migration that adds a column here makes SQLite rebuild the table, which drops
+    # the full-text triggers: end it with RunPython(search.forwards) as 0006 does.
     challenge = models.ForeignKey(
         "challenges.Challenge", on_delete=models.CASCADE, related_name="ideas"
     )
@@ -99,6 +101,9 @@ class Idea(models.Model):
     # Kept exact by F() updates in the same transaction as Support rows.
     support_count = models.PositiveIntegerField(default=0)
     version_count = models.PositiveIntegerField(default=1)
+    # visible / hidden (by flags, pending review) / removed (by a moderator).
+    moderation = models.CharField(max_length=8, default="visible")
+    flag_count = models.PositiveIntegerField(default=0)
     # Visible comments (dialogue app), kept by F() updates: the "most discussed" sort.
     comment_count = models.PositiveIntegerField(default=0)
     # Capped by a conditional F() update, so two uploads cannot both take the last slot.

@@ -30,7 +30,8 @@ def idea_list(
     language: str = "",
     q: str = "",
 ) -> QuerySet[Idea]:
-    qs = Idea.objects.filter(challenge=challenge).select_related("author")
+    # Hidden and removed ideas are the moderators' business (their queue), no one's list.
+    qs = Idea.objects.filter(challenge=challenge, moderation="visible").select_related("author")
     # A merged duplicate lives on through its target: listed only when asked for.
     qs = qs.filter(stage=stage) if stage else qs.exclude(stage="merged")
     if language:
@@ -92,7 +93,7 @@ def timeline(idea: Idea) -> QuerySet[StageChange]:
 def decision_log(challenge: Challenge) -> QuerySet[StageChange]:
     """Every staff decision (and automatic move) on the challenge's ideas, newest first."""
     return (
-        StageChange.objects.filter(idea__challenge=challenge)
+        StageChange.objects.filter(idea__challenge=challenge, idea__moderation="visible")
         .exclude(from_stage="")
         .select_related("idea", "actor")
         .order_by("-created_at", "-pk")
@@ -107,7 +108,7 @@ def lineage(idea: Idea) -> dict[str, Any]:
     node = idea
     while node.parent_id and node.parent_id not in seen:
         parent = (
-            Idea.objects.filter(pk=node.parent_id)
+            Idea.objects.filter(pk=node.parent_id, moderation="visible")
             .only("id", "title", "parent_id", "stage", "support_count")
             .first()
         )
@@ -122,7 +123,7 @@ def lineage(idea: Idea) -> dict[str, Any]:
     visited = {root.pk}
     while level and len(visited) < 2000:
         rows = list(
-            Idea.objects.filter(parent_id__in=level)
+            Idea.objects.filter(parent_id__in=level, moderation="visible")
             .only("id", "title", "parent_id", "stage", "support_count")
             .order_by("created_at", "pk")
         )
@@ -200,9 +201,9 @@ def similar_ideas(
         if cached is None or cached[0] != stamp:
             documents = [
                 (pk, f"{title}\n{body}")
-                for pk, title, body in Idea.objects.filter(challenge=challenge).values_list(
-                    "pk", "title", "body"
-                )
+                for pk, title, body in Idea.objects.filter(
+                    challenge=challenge, moderation="visible"
+                ).values_list("pk", "title", "body")
             ]
             if len(_INDEXES) >= _MAX_INDEXES:
                 _INDEXES.pop(next(iter(_INDEXES)))
@@ -211,6 +212,7 @@ def similar_ideas(
     matches = index.query(text, k=k + 5, exclude=exclude, min_score=0.1)
     ideas = (
         Idea.objects.select_related("author")
+        .filter(moderation="visible")
         .exclude(stage="merged")
         .in_bulk([m.id for m in matches])
     )

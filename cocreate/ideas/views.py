@@ -37,6 +37,7 @@ from cocreate.ideas.models import (
     stage_flow,
     stage_labels,
 )
+from cocreate.notifications.queries import is_following
 
 
 class MultipleImageInput(forms.ClearableFileInput):
@@ -181,8 +182,12 @@ def idea_detail(request: HttpRequest, idea_id: int) -> HttpResponse:
             "authors": ([idea.author] if idea.author else [])
             + [c.user for c in getattr(idea, "accepted_coauthors", [])],
             "timeline": queries.timeline(idea),
-            "remixes": idea.remixes.select_related("author").order_by("-support_count", "pk")[:20],
+            "remixes": idea.remixes.filter(moderation="visible")
+            .select_related("author")
+            .order_by("-support_count", "pk")[:20],
             "can_edit": can(user, "idea.edit", idea),
+            "can_report": can(user, "content.flag", idea),
+            "following": is_following(user, idea=idea),
             "can_remix": can(user, "idea.submit", idea.challenge),
             "can_invite": can(user, "idea.invite_coauthor", idea),
             "pending_coauthors": idea.coauthors.filter(
@@ -194,10 +199,12 @@ def idea_detail(request: HttpRequest, idea_id: int) -> HttpResponse:
             "manages": manages,
             "stage_form": stage_form,
             "answers": queries.supporter_answers(idea) if manages else [],
-            "merges_in": idea.merges_in.filter(undone_at__isnull=True).select_related(
-                "source", "source__author"
-            ),
-            "merged_into": idea.merges_out.filter(undone_at__isnull=True)
+            "merges_in": idea.merges_in.filter(
+                undone_at__isnull=True, source__moderation="visible"
+            ).select_related("source", "source__author"),
+            "merged_into": idea.merges_out.filter(
+                undone_at__isnull=True, target__moderation="visible"
+            )
             .select_related("target")
             .first(),
         },
@@ -218,7 +225,13 @@ def idea_new(request: HttpRequest, challenge_id: int) -> HttpResponse:
     resubmission = None
     resubmit_id = request.GET.get("resubmit") or request.POST.get("resubmission_of")
     if resubmit_id and str(resubmit_id).isdigit():
-        resubmission = Idea.objects.filter(pk=resubmit_id, author_id=request.user.pk).first()
+        resubmission = (
+            Idea.objects.select_related("challenge__community")
+            .filter(pk=resubmit_id, author_id=request.user.pk)
+            .first()
+        )
+        if resubmission is not None and not can(request.user, "idea.view", resubmission):
+            resubmission = None
     initial: dict[str, Any] = {"language": getattr(request, "LANGUAGE_CODE", "en")}
     source = parent or resubmission
     if source is not None:

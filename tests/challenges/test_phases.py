@@ -237,3 +237,17 @@ def test_challenge_page_marks_the_running_phase(challenge, member):
 
     assert 'aria-current="step"' in html
     assert html.count('aria-current="step"') == 1
+
+
+def test_offsets_postgresql_refuses_are_stored_in_utc(owner, challenge):
+    """ISO 8601 allows offsets up to ±23:59, PostgreSQL only ±15:59: found by
+    schemathesis (a 500 on PostgreSQL)."""
+    from cocreate.challenges import actions as challenge_actions
+
+    [window] = challenge_actions.set_review_windows(
+        owner,
+        challenge,
+        [{"cutoff_at": "2031-09-30T10:56:54+19:32", "review_at": "2031-10-30T10:00:00Z"}],
+    )
+    window.refresh_from_db()
+    assert window.cutoff_at.isoformat() == "2031-09-29T15:24:54+00:00"

@@ -30,6 +30,15 @@ a reply (`orphan`, by the proposer); the member's `expired_comment` on
 itself, answered by the proposer (`answer`, accepted); the proposer's
 `review_comment` on `review_idea`; staff2's `priv_comment` on `priv_idea`.
 
+Moderation (tests/core/grid_moderation.py): `hidden_idea`, the member's idea in
+`challenge` hidden by three flags (staff2's, the muted and the banned member's),
+pending review; `hidden_comment`, the proposer's comment on `idea` hidden the same
+way; `hidden_idea_comment`, the proposer's (visible) comment on `hidden_idea`; two
+open flags (staff2's and the muted member's) on the proposer's `reply`, so the next
+flag from a member in good standing hides it. `muted` is a member of pub muted for a
+week, `banned` one banned until lifted; the audit log has both sanctions and both
+automatic hidings.
+
 Pub's pipeline has one custom stage, "prototype" (after accepted, before in progress).
 """
 
@@ -43,6 +52,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
 from django.utils import timezone
 
 from cocreate.accounts.models import User
@@ -55,7 +65,17 @@ from cocreate.challenges.models import (
     Prize,
     TermsVersion,
 )
-from cocreate.dialogue.models import Comment, CommentStatus, CommentVersion, Reaction
+from cocreate.communities.models import Community, Membership
+from cocreate.dialogue.models import (
+    Comment,
+    CommentStatus,
+    CommentVersion,
+    Flag,
+    ModerationAction,
+    ModerationEntry,
+    Reaction,
+)
+from cocreate.dialogue.moderation import FOREVER
 from cocreate.ideas.models import (
     CoAuthor,
     CoAuthorStatus,
@@ -78,6 +98,7 @@ from tests.core.grid_data import (
     SITE_STAFF,
     Case,
     Scenario,
+    _users,
     api,
     page,
     unconfirmed_actor,
@@ -124,6 +145,11 @@ class IdeaWorld:
     answer: Comment
     review_comment: Comment
     priv_comment: Comment
+    hidden_idea: Idea
+    hidden_comment: Comment
+    hidden_idea_comment: Comment
+    muted: User
+    banned: User
 
 
 @functools.cache
@@ -160,33 +186,50 @@ def _comment(
 
 
 def _discussions(
-    s: Scenario, idea: Idea, expired: Idea, challenge: Challenge, review: Idea, priv: Idea
+    s: Scenario,
+    idea: Idea,
+    expired: Idea,
+    challenge: Challenge,
+    review: Idea,
+    priv: Idea,
+    hidden_idea: Idea,
 ) -> dict[str, Comment]:
     """The comments of the world (see the module docstring), in bulk: the threads'
     first comments, then the replies."""
     member, staff = s.user("member"), s.user("staff")
-    comment, placeholder, expired_comment, question, review_comment, priv_comment = (
-        Comment.objects.bulk_create(
-            [
-                _comment(
-                    idea,
-                    member,
-                    "Does the cork stay cool?",
-                    reply_count=2,
-                    version_count=2,
-                    edited_at=timezone.now(),
-                ),
-                _comment(idea, member, "", status=CommentStatus.DELETED, reply_count=1),
-                _comment(expired, member, "Glass is heavy."),
-                _comment(challenge, member, "May the lamp use a battery?", reply_count=1),
-                _comment(review, s.proposer, "Does it really rock?"),
-                _comment(priv, s.staff2, "Hush."),
-            ]
-        )
+    (
+        comment,
+        placeholder,
+        expired_comment,
+        question,
+        review_comment,
+        priv_comment,
+        hidden_comment,
+        hidden_idea_comment,
+    ) = Comment.objects.bulk_create(
+        [
+            _comment(
+                idea,
+                member,
+                "Does the cork stay cool?",
+                reply_count=2,
+                version_count=2,
+                edited_at=timezone.now(),
+            ),
+            _comment(idea, member, "", status=CommentStatus.DELETED, reply_count=1),
+            _comment(expired, member, "Glass is heavy."),
+            _comment(challenge, member, "May the lamp use a battery?", reply_count=1),
+            _comment(review, s.proposer, "Does it really rock?"),
+            _comment(priv, s.staff2, "Hush."),
+            _comment(
+                idea, s.proposer, "Cheap lamps at example.com!", status="hidden", flag_count=3
+            ),
+            _comment(hidden_idea, s.proposer, "Is it still for sale?"),
+        ]
     )
     reply, official, orphan, answer = Comment.objects.bulk_create(
         [
-            _comment(idea, s.proposer, "Yes, cork insulates.", parent=comment),
+            _comment(idea, s.proposer, "Yes, cork insulates.", parent=comment, flag_count=2),
             _comment(idea, staff, "We tested it: it stays cool.", parent=comment, official=True),
             _comment(idea, s.proposer, "What did you mean?", parent=placeholder),
             _comment(challenge, s.proposer, "Yes, a small one.", parent=question),
@@ -195,7 +238,7 @@ def _discussions(
     Comment.objects.filter(pk=question.pk).update(accepted_answer=answer)
     question.accepted_answer = answer
     visible = [comment, expired_comment, question, review_comment, priv_comment]
-    visible += [reply, official, orphan, answer]
+    visible += [reply, official, orphan, answer, hidden_comment, hidden_idea_comment]
     CommentVersion.objects.bulk_create(
         [
             *(CommentVersion(comment=c, number=1, body=c.body, editor=c.author) for c in visible),
@@ -204,7 +247,7 @@ def _discussions(
     )
     CommentVersion.objects.filter(comment=comment, number=1).update(body="Is cork hot?")
     Reaction.objects.create(comment=comment, user=s.proposer, kind="heart")
-    for target, count in ((idea, 4), (expired, 1), (review, 1), (priv, 1)):
+    for target, count in ((idea, 4), (expired, 1), (review, 1), (priv, 1), (hidden_idea, 1)):
         Idea.objects.filter(pk=target.pk).update(comment_count=count)
         target.comment_count = count
     return {
@@ -218,7 +261,77 @@ def _discussions(
         "answer": answer,
         "review_comment": review_comment,
         "priv_comment": priv_comment,
+        "hidden_comment": hidden_comment,
+        "hidden_idea_comment": hidden_idea_comment,
     }
+
+
+def _moderation(
+    s: Scenario, hidden_idea: Idea, hidden_comment: Comment, reply: Comment
+) -> dict[str, User]:
+    """The muted and the banned member, the open flags and the audit log (see the
+    module docstring)."""
+    now = timezone.now()
+    muted, banned = _users("Tim Troll", "Bea Banned")
+    Membership.objects.bulk_create(
+        [
+            Membership(
+                community=s.pub,
+                user=muted,
+                joined_at=now - timedelta(days=60),
+                muted_until=now + timedelta(days=7),
+            ),
+            Membership(
+                community=s.pub,
+                user=banned,
+                joined_at=now - timedelta(days=60),
+                banned_until=FOREVER,
+            ),
+        ]
+    )
+    Community.objects.filter(pk=s.pub.pk).update(member_count=F("member_count") + 2)
+    flag = {"community": s.pub, "reason": "spam"}
+    Flag.objects.bulk_create(
+        [
+            *(Flag(idea=hidden_idea, user=u, **flag) for u in (s.staff2, muted, banned)),
+            *(Flag(comment=hidden_comment, user=u, **flag) for u in (s.staff2, muted, banned)),
+            *(Flag(comment=reply, user=u, **flag) for u in (s.staff2, muted)),
+        ]
+    )
+    moderator, staff = s.user("moderator"), s.user("staff")
+    ModerationEntry.objects.bulk_create(
+        [
+            ModerationEntry(
+                community=s.pub,
+                action=ModerationAction.AUTO_HIDDEN,
+                idea=hidden_idea,
+                subject=hidden_idea.author,
+            ),
+            ModerationEntry(
+                community=s.pub,
+                action=ModerationAction.AUTO_HIDDEN,
+                comment=hidden_comment,
+                subject=hidden_comment.author,
+            ),
+            ModerationEntry(
+                community=s.pub,
+                action=ModerationAction.MUTED,
+                actor=moderator,
+                subject=muted,
+                reason="Links to a shop.",
+                until=now + timedelta(days=7),
+            ),
+            ModerationEntry(
+                community=s.pub,
+                action=ModerationAction.BANNED,
+                actor=staff,
+                subject=banned,
+                reason="Threats.",
+                until=FOREVER,
+            ),
+        ]
+    )
+    return {"muted": muted, "banned": banned}
 
 
 def build_world(s: Scenario) -> IdeaWorld:
@@ -342,7 +455,7 @@ def build_world(s: Scenario) -> IdeaWorld:
             Idea(challenge=priv, author=s.staff2, title="Hush", body="Secret.", **ladder),
         ]
     )
-    remix, duplicate = Idea.objects.bulk_create(
+    remix, duplicate, hidden_idea = Idea.objects.bulk_create(
         [
             Idea(
                 challenge=challenge,
@@ -363,9 +476,20 @@ def build_world(s: Scenario) -> IdeaWorld:
                 ladder_target=100,
                 deadline_at=now + 50 * day,
             ),
+            Idea(
+                challenge=challenge,
+                author=member,
+                title="Lamp coupons",
+                body="Half price at example.com.",
+                terms_version=terms,
+                moderation="hidden",
+                flag_count=3,
+                **ladder,
+            ),
         ]
     )
     ideas = [idea, staff_idea, expired, review_idea, box_idea, priv_idea, remix, duplicate]
+    ideas.append(hidden_idea)
     IdeaVersion.objects.bulk_create(
         IdeaVersion(idea=i, number=1, title=i.title, body=i.body, editor=i.author) for i in ideas
     )
@@ -419,6 +543,8 @@ def build_world(s: Scenario) -> IdeaWorld:
         follows=[Stage.ACCEPTED],
         leads_to=[Stage.IN_PROGRESS],
     )
+    comments = _discussions(s, idea, expired, challenge, review_idea, priv_idea, hidden_idea)
+    moderation = _moderation(s, hidden_idea, comments["hidden_comment"], comments["reply"])
     return IdeaWorld(
         challenge=challenge,
         draft=draft,
@@ -439,7 +565,9 @@ def build_world(s: Scenario) -> IdeaWorld:
         idea_image=idea_image,
         staff_idea_image=staff_idea_image,
         expired_image=expired_image,
-        **_discussions(s, idea, expired, challenge, review_idea, priv_idea),
+        hidden_idea=hidden_idea,
+        **comments,
+        **moderation,
     )
 
 

@@ -8,10 +8,11 @@ Each operation runs twice: anonymously, and with the API token of a site-staff
 user who owns a seeded community. Half of the generated requests get the path
 parameters of real seeded objects (the community, a member, a pending application,
 an invitation, the token, an idea and one of its pictures, a comment and a
-reaction to it ...) so that the authenticated paths - edits, decisions, role
-changes, removals - run for real. Every request runs inside a savepoint that is
-rolled back afterwards, so one example cannot change what the next one sees (a
-revoked token or a removed member does not leak)."""
+reaction to it, a hidden idea and comment, a mute to lift ...) so that the
+authenticated paths - edits, decisions, role changes, removals, sanctions - run for
+real. Every request runs inside a savepoint that is rolled back afterwards, so one
+example cannot change what the next one sees (a revoked token or a removed member
+does not leak)."""
 
 from __future__ import annotations
 
@@ -40,10 +41,14 @@ from schemathesis.specs.openapi.checks import (
 from cocreate.accounts.actions import create_token
 from cocreate.challenges import actions as challenge_actions
 from cocreate.communities import actions as community_actions
-from cocreate.communities.models import Role
+from cocreate.communities.models import Membership, Role
 from cocreate.core.api import api
 from cocreate.dialogue import actions as dialogue_actions
+from cocreate.dialogue import moderation
+from cocreate.dialogue.models import Comment
 from cocreate.ideas import actions as idea_actions
+from cocreate.ideas.models import Idea
+from cocreate.notifications import actions as notification_actions
 from cocreate.wsgi import application
 from tests.accounts.conftest import image_bytes
 from tests.factories import UserFactory, add_member
@@ -106,11 +111,13 @@ def wsgi_in_test_transaction() -> Iterator[None]:
 @pytest.fixture
 def world(db) -> World:
     """A community owned by a site-staff user, with members of several roles, an
-    active and a proposed circle, a second charter version, a pending application,
-    an invitation, ideas with pictures (one of them the site-staff user's own, so
-    editing its pictures succeeds), comments (the site-staff user's own, edited
-    once, with a member's reply; a member's comment on the challenge itself), the
-    site-staff user's reactions to the first two, and an API token."""
+        active and a proposed circle, a second charter version, a pending application,
+        an invitation, ideas with pictures (one of them the site-staff user's own, so
+        editing its pictures succeeds), comments (the site-staff user's own, edited
+        once, with a member's reply; a member's comment on the challenge itself), the
+        site-staff user's reactions to the first two, moderation (an open report, a hidden
+    idea with a hidden comment, a restored comment, the member muted for a week), and
+    an API token."""
     boss = UserFactory(display_name="Sita Site-Staff", is_staff=True)
     community = community_actions.create_community(
         boss,
@@ -203,8 +210,29 @@ def world(db) -> World:
     on_challenge = dialogue_actions.post_comment(member, challenge, body="Any budget?")
     dialogue_actions.react(boss, question, "heart")
     dialogue_actions.react(boss, reply, "thumbs_up")
+    # Moderation: the moderator reports the member's reply (open in the queue), the
+    # member's duplicate and a comment on it are hidden pending review, the member
+    # is muted for a week (a mute to lift) and the audit log has entries.
+    moderation.flag(moderator, reply, reason="off_topic", note="Not about locks.")
+    hidden = idea_actions.submit_idea(
+        member, challenge, title="Cheap locks", body="At example.com.", accept_terms=True
+    )
+    hidden_comment = dialogue_actions.post_comment(moderator, hidden, body="Spam?")
+    Idea.objects.filter(pk=hidden.pk).update(moderation="hidden")
+    Comment.objects.filter(pk=hidden_comment.pk).update(status="hidden")
+    moderation.flag(moderator, on_challenge, reason="spam")
+    moderation.decide(boss, on_challenge, decision="restore", reason="Fine.")
+    moderation.sanction(
+        moderator,
+        Membership.objects.get(community=community, user=member),
+        kind="mute",
+        days=7,
+        reason="Links to a shop.",
+    )
     token, raw = create_token(boss, name="contract")
+    follow = notification_actions.follow(boss, idea=idea)
     base = {
+        "follow_id": follow.pk,
         "key": "pilot",
         "merge_id": merge.pk,
         "challenge_id": challenge.pk,
@@ -213,6 +241,8 @@ def world(db) -> World:
         # The site-staff user's own comment, and the reaction they gave it.
         "comment_id": question.pk,
         "kind": "heart",
+        # DELETE .../sanction/{kind}: the member's mute, lifted (see test_api).
+        "sanction": "mute",
         "slug": community.slug,
         "user_id": member.pk,
         "application_id": pending.pk,
@@ -235,6 +265,8 @@ def world(db) -> World:
                 # A member's reply to the site-staff user (who may accept it).
                 "comment_id": reply.pk,
                 "kind": "thumbs_up",
+                # The moderator is not banned: nothing to lift (409).
+                "sanction": "ban",
             },
             {
                 **base,
@@ -246,6 +278,16 @@ def world(db) -> World:
                 # Not reacted to by the site-staff user: taking it back is a 404.
                 "comment_id": on_challenge.pk,
                 "kind": "idea",
+                # Sanctioning oneself: 403.
+                "sanction": "mute",
+            },
+            {
+                **base,
+                # Hidden content: the site-staff user moderates it.
+                "idea_id": hidden.pk,
+                "comment_id": hidden_comment.pk,
+                "user_id": moderator.pk,
+                "sanction": "mute",
             },
         ],
     )
@@ -322,6 +364,9 @@ def test_api(case, identity: str, world: World, wsgi_in_test_transaction: None):
     names = set(case.path_parameters or {})
     if names and choice % 2 == 0:
         variant = world.path_parameters[choice // 2 % len(world.path_parameters)]
+        # `kind` is a reaction's kind, but a sanction's on .../sanction/{kind}.
+        if case.path.endswith("/sanction/{kind}"):
+            variant = {**variant, "kind": variant["sanction"]}
         case.path_parameters = {k: v for k, v in variant.items() if k in names}
     headers: dict[str, str] = {}
     if identity == "site_staff_owner":

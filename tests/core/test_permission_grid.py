@@ -2,7 +2,8 @@
 seven roles. Allowed roles must succeed; everyone else must be refused (login
 redirect, 401, 403 or 404, never a 500) with nothing changed in the database. A GET
 never changes anything, whoever sends it. A route missing from the grid (see
-tests/core/grid_data.py, tests/core/grid_ideas.py and tests/core/grid_dialogue.py) fails
+tests/core/grid_data.py, tests/core/grid_ideas.py, tests/core/grid_dialogue.py,
+tests/core/grid_moderation.py and tests/core/grid_notifications.py) fails
 `test_every_route_and_api_operation_is_in_the_grid`.
 """
 
@@ -37,7 +38,7 @@ from cocreate.communities.models import (
     Membership,
 )
 from cocreate.core.api import api as ninja_api
-from cocreate.dialogue.models import Comment, CommentVersion, Reaction
+from cocreate.dialogue.models import Comment, CommentVersion, Flag, ModerationEntry, Reaction
 from cocreate.ideas.models import (
     CoAuthor,
     CustomStage,
@@ -49,12 +50,15 @@ from cocreate.ideas.models import (
     Support,
     SupportLadder,
 )
+from cocreate.notifications.models import Follow, Notification, Preference
 from tests.core.grid_data import GRID as COMMUNITY_GRID
 from tests.core.grid_data import ROLES, Case, Scenario, build_scenario
 from tests.core.grid_dialogue import DIALOGUE_GRID
 from tests.core.grid_ideas import IDEA_GRID, build_world
+from tests.core.grid_moderation import MODERATION_GRID
+from tests.core.grid_notifications import NOTIFICATION_GRID
 
-GRID: list[Case] = COMMUNITY_GRID + IDEA_GRID + DIALOGUE_GRID
+GRID: list[Case] = COMMUNITY_GRID + IDEA_GRID + DIALOGUE_GRID + MODERATION_GRID + NOTIFICATION_GRID
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +70,9 @@ SKIPPED_NAMESPACES = ("admin",)
 
 # Every model is counted; these are also compared row by row (through a hash).
 HASHED_MODELS = [
+    Follow,
+    Notification,
+    Preference,
     Membership,
     Application,
     Invitation,
@@ -91,6 +98,8 @@ HASHED_MODELS = [
     Comment,
     CommentVersion,
     Reaction,
+    Flag,
+    ModerationEntry,
 ]
 
 
