@@ -146,13 +146,14 @@ def seed(args: argparse.Namespace) -> dict[str, object]:
             html = str(render(body)).replace("\\", "\\\\").replace("\n", "\\n")
             ideas.write(
                 f"{challenge.pk}\t{author}\t{title}\t{body}\t{html}\t[]\t{language}\t"
-                f"gathering_support\t0\t1\t0\t0\t{hot_score(0, created_at)}\t0\t100\t"
+                f"gathering_support\t0\t1\t0\t0\tvisible\t0\t{hot_score(0, created_at)}\t0\t100\t"
                 f"{created_at.isoformat()}\t{now.isoformat()}\n"
             )
         ideas.seek(0)
         with copy.copy(
             "COPY ideas_idea (challenge_id, author_id, title, body, body_html, tags, language, "
-            "stage, support_count, version_count, image_count, comment_count, hot_score, "
+            "stage, support_count, version_count, image_count, comment_count, moderation, "
+            "flag_count, hot_score, "
             "ladder_level, ladder_target, created_at, updated_at) FROM STDIN"
         ) as pipe:
             pipe.write(ideas.read())
