@@ -115,12 +115,12 @@ def seed(args: argparse.Namespace) -> dict[str, object]:
         users = io.StringIO()
         for i in range(args.users):
             users.write(
-                f"bench{i}@bench.example\tMember {i}\t\t\t[]\ten\t{now.isoformat()}\t"
+                f"bench{i}@bench.example\tMember {i}\tmember_{i}\t\t\t[]\ten\t{now.isoformat()}\t"
                 f"f\tt\t{now.isoformat()}\t{password}\tf\n"
             )
         users.seek(0)
         with copy.copy(
-            "COPY accounts_user (email, display_name, bio, avatar, languages, language, "
+            "COPY accounts_user (email, display_name, handle, bio, avatar, languages, language, "
             "email_confirmed_at, is_staff, is_active, date_joined, password, is_superuser) "
             "FROM STDIN"
         ) as pipe:

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "cocreate.ideas",
     "cocreate.dialogue",
     "cocreate.notifications",
+    "cocreate.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "cocreate.core.middleware.RefuseNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cocreate.accounts.middleware.UserLanguageMiddleware",
@@ -147,6 +149,18 @@ NEW_MEMBER_COMMENTS_PER_DAY = 10
 NEW_MEMBER_SECONDS_BETWEEN_POSTS = 30
 NEW_MEMBER_MAX_LINKS = 2
 COMMENTS_PER_HOUR = 60
+
+# Webhooks: failed deliveries are retried with exponential backoff for this long;
+# an endpoint failing this long without a single success (and at least
+# WEBHOOK_DISABLE_MIN_FAILURES times) is disabled and its creator emailed.
+WEBHOOK_RETRY_WINDOW = timedelta(hours=24)
+WEBHOOK_MAX_BACKOFF = timedelta(hours=6)
+WEBHOOK_DISABLE_AFTER = timedelta(hours=24)
+WEBHOOK_DISABLE_MIN_FAILURES = 5
+WEBHOOK_TIMEOUT_SECONDS = 10
+# Plain http and private, loopback or link-local addresses: fine on a developer's
+# machine, refused in production (a webhook must not reach the internal network).
+WEBHOOK_ALLOW_INTERNAL = env_bool("WEBHOOK_ALLOW_INTERNAL", DEBUG or not HTTPS)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]

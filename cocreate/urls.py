@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("cocreate.ideas.urls")),
     path("", include("cocreate.dialogue.urls")),
     path("", include("cocreate.notifications.urls")),
+    path("", include("cocreate.webhooks.urls")),
     # Uploaded media (avatars, logos): re-encoded images under random names.
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]

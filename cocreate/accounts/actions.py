@@ -20,6 +20,7 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from cocreate.accounts.handles import clean_handle
 from cocreate.accounts.models import LANGUAGE_CHOICES, ApiToken, User, hash_token
 from cocreate.core import events, ratelimit
 from cocreate.core.errors import Forbidden, Invalid, NotFound, RateLimited
@@ -256,6 +257,7 @@ def update_profile(
     user: User,
     *,
     display_name: str | None = None,
+    handle: str | None = None,
     bio: str | None = None,
     languages: list[str] | None = None,
     language: str | None = None,
@@ -267,6 +269,8 @@ def update_profile(
     changes: dict[str, Any] = {}
     if display_name is not None:
         changes["display_name"] = _clean_display_name(display_name)
+    if handle is not None and handle != user.handle:
+        changes["handle"] = clean_handle(handle, user_id=user.pk)
     if bio is not None:
         bio = bio.strip()
         if len(bio) > 280:
@@ -295,7 +299,11 @@ def update_profile(
                 user.avatar.save(new_avatar.name or "avatar.png", new_avatar, save=False)
             changed.append("avatar")
         if changed:
-            user.save(update_fields=changed)
+            try:
+                with transaction.atomic():
+                    user.save(update_fields=changed)
+            except IntegrityError as exc:  # the same handle claimed a moment before
+                raise Invalid(fields={"handle": _("This handle is taken.")}) from exc
             events.record("account.profile_updated", actor=user, target=user, fields=changed)
     return user
 

@@ -49,6 +49,7 @@ class SignUpIn(Schema):
 class UserOut(Schema):
     id: int
     display_name: str
+    handle: str
     bio: str
     languages: list[str]
     avatar_url: str | None
@@ -72,6 +73,7 @@ class MeOut(UserOut):
 
 class ProfileIn(Schema):
     display_name: str | None = Field(None, max_length=60)
+    handle: str | None = Field(None, max_length=31)
     bio: str | None = Field(None, max_length=280)
     languages: list[str] | None = Field(None, max_length=10)
     language: str | None = Field(None, max_length=10)

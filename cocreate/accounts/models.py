@@ -36,6 +36,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("email"), unique=True)
     display_name = models.CharField(_("display name"), max_length=60)
+    # What @mentions name: unique (case-insensitive), ASCII so that it ends cleanly
+    # before Chinese text ("@lily你好"). Chosen from the display name when not given.
+    handle = models.CharField(_("handle"), max_length=30, blank=True)
     bio = models.CharField(_("short bio"), max_length=280, blank=True)
     avatar = models.ImageField(_("avatar"), upload_to="avatars/", blank=True)
     languages = models.JSONField(_("languages spoken"), default=list, blank=True)
@@ -54,10 +57,24 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS = ["display_name"]
 
     class Meta:
-        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            models.UniqueConstraint(
+                Lower("handle"), condition=~models.Q(handle=""), name="user_handle_ci_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.email
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.handle:
+            from cocreate.accounts.handles import free_handle
+
+            self.handle = free_handle(self.display_name)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "handle"}
+        super().save(*args, **kwargs)
 
     @property
     def email_confirmed(self) -> bool:

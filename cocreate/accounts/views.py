@@ -50,6 +50,12 @@ class NewPasswordForm(forms.Form):
 
 class ProfileForm(forms.Form):
     display_name = forms.CharField(label=gettext_lazy("Display name"), max_length=60)
+    handle = forms.CharField(
+        label=gettext_lazy("Handle"),
+        max_length=31,
+        required=False,  # left empty: keep the current one
+        help_text=gettext_lazy("Others mention you as @handle: letters A-Z, digits, underscores."),
+    )
     bio = forms.CharField(
         label=gettext_lazy("Short bio"),
         max_length=280,
@@ -266,6 +272,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
         request.FILES or None,
         initial={
             "display_name": user.display_name,
+            "handle": user.handle,
             "bio": user.bio,
             "languages": ", ".join(user.languages),
             "language": user.language,
@@ -279,6 +286,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
             actions.update_profile(
                 user,
                 display_name=data["display_name"],
+                handle=data["handle"] or None,
                 bio=data["bio"],
                 languages=[p for p in data["languages"].replace("，", ",").split(",")],
                 language=data["language"],
@@ -297,7 +305,8 @@ def settings_view(request: HttpRequest) -> HttpResponse:
             secure=request.is_secure(),
         )
         return response
-    return render(request, "accounts/settings.html", context)
+    status = 422 if request.method == "POST" else 200  # here only when the form is invalid
+    return render(request, "accounts/settings.html", context, status=status)
 
 
 @login_required

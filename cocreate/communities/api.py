@@ -291,8 +291,13 @@ def leave(request: ApiRequest, slug: str) -> Status[None]:
 
 @router.get("/communities/{slug}/members", auth=PUBLIC, response={200: list[MemberOut], **ERRORS})
 @paginate(Pagination)
-def list_members(request: ApiRequest, slug: str, role: str = Query("", max_length=20)) -> Any:
-    return queries.members(_community(request, slug), role=role or None)
+def list_members(
+    request: ApiRequest,
+    slug: str,
+    role: str = Query("", max_length=20),
+    q: str = Query("", max_length=60, description="name or handle (for @mentions)"),
+) -> Any:
+    return queries.members(_community(request, slug), role=role or None, search=q)
 
 
 @router.patch(

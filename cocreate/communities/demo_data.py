@@ -8,6 +8,7 @@ suggestions, agreement, worries, official answers)."""
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -2240,3 +2241,1061 @@ def reply(rng: random.Random, kind: str, language: str, used: set[str]) -> str:
 
 def official(rng: random.Random, kind: str, language: str, used: set[str], **values: str) -> str:
     return _fresh(rng, OFFICIAL[kind][language], used).format(**values)
+
+
+# --- idea updates: progress posts by the authors (LEGO Ideas style) --------------------------
+#
+# An update is assembled like an idea: a title, an opening, photos described in words,
+# notes and a closing, chosen by the update's kind and by what the idea is: a part of
+# the bike, a feature of the Nimbus app, or a service run in stores or by members.
+# Kinds: before any decision "progress" (a home-made version), "question" (to the
+# supporters) and "thanks" (a support milestone); after a stage change "meeting"
+# (under review), "prototype" (accepted), "samples" (in progress), "delivered" and
+# "declined". {handle} is left in the text: the demo replaces it with a member's handle.
+
+UPDATE_TITLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "progress:part": (
+        (
+            "Progress photos: my mock-up of the {thing}",
+            "I built a rough version – photos inside",
+            "{km} km with a home-made version",
+            "Version 2 of my mock-up",
+        ),
+        (
+            "进度照片：自己动手做的样品",
+            "做了个粗糙的样品，附照片",
+            "自制版本骑了 {km} 公里",
+            "样品第二版",
+        ),
+    ),
+    "progress:app": (
+        ("Paper mock-ups of the screens", "What it could look like: first sketches"),
+        ("界面草图来了", "大概会是这个样子：第一版草图"),
+    ),
+    "progress:service": (
+        ("We tried a small version", "First trial run: photos and notes"),
+        ("我们先小规模试了一次", "第一次试运行：照片和笔记"),
+    ),
+    "question": (
+        (
+            "A question for supporters: which version?",
+            "Help me choose the next version",
+            "Which version would you choose?",
+        ),
+        ("想问问支持者：选哪个版本？", "请大家帮我选下一版", "你会选哪个版本？"),
+    ),
+    "question:where": (
+        ("Where would you use it?", "A question for supporters: how do you ride?"),
+        ("你会在什么时候用它？", "想问问支持者：你平时怎么骑？"),
+    ),
+    "thanks": (
+        ("{count} supporters – thank you!", "We passed {count} supporters", "{count} of you now!"),
+        ("{count} 位支持者，谢谢大家！", "支持者突破 {count} 位", "已经有 {count} 位支持者了"),
+    ),
+    "meeting": (
+        ("A meeting with the Nimbus team", "An hour with the engineers", "What the team asked us"),
+        ("和 Nimbus 团队见了一面", "和工程师们聊了一个小时", "团队问了我们哪些问题"),
+    ),
+    "prototype:part": (
+        ("The first prototype is here", "Photos of the Nimbus prototype"),
+        ("第一个原型来了", "Nimbus 原型照片"),
+    ),
+    "prototype:app": (
+        ("The first test version", "Screenshots of the test version"),
+        ("测试版来了", "测试版截图"),
+    ),
+    "prototype:service": (
+        ("The pilot is ready", "A date, a place and a team"),
+        ("试点准备好了", "有了日期、地点和团队"),
+    ),
+    "samples:part": (
+        ("Progress report: the first samples", "Samples from the supplier"),
+        ("进度汇报：第一批样品", "供应商的样品到了"),
+    ),
+    "samples:app": (("Progress report: the beta is out",), ("进度汇报：公测版上线",)),
+    "samples:service": (("Progress report: the pilot has started",), ("进度汇报：试点开始了",)),
+    "delivered:part": (
+        ("It's in the stores!", "Delivered – thank you all"),
+        ("上架了！", "已交付，谢谢大家"),
+    ),
+    "delivered:app": (("It's live in the app!",), ("App 里已经上线了！",)),
+    "delivered:service": (("Open to every member now!",), ("正式对所有会员开放了！",)),
+    "declined": (
+        ("After the decision", "What next, after the team said no"),
+        ("关于这次的决定", "暂不采纳之后"),
+    ),
+}
+
+UPDATE_OPENINGS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "progress:part": (
+        (
+            "I could not wait for a prototype, so I built a rough version of the {thing} from "
+            "parts I had at home and fitted it to my own bike.",
+            "Several of you asked what this would look like in real life. Here is my mock-up of "
+            "the {thing}: a hacksaw, cable ties and more patience than skill.",
+            "A small progress report: I have now ridden {km} km with a home-made version of the "
+            "{thing}.",
+        ),
+        (
+            "等不及官方原型，我用家里现成的零件先做了一个粗糙的{thing}，装在自己的车上。",
+            "好几位车友问实物会是什么样子。这是我自己做的样品：一把钢锯、一包扎带，再加上比手艺多得多的耐心。",
+            "小小的进度汇报：自制版的{thing}我已经骑了 {km} 公里。",
+        ),
+    ),
+    "progress:app": (
+        (
+            "I drew the {thing} screen by screen on paper and tried it on five friends from my "
+            "riding club.",
+            "Several of you asked how the {thing} would work in practice, so I made clickable "
+            "mock-ups and tried them on my commute.",
+        ),
+        (
+            "我把{thing}一屏一屏画在纸上，找了骑行俱乐部的五个朋友试用。",
+            "好几位问{thing}实际怎么用，我做了可以点击的界面草图，在通勤路上自己试了试。",
+        ),
+    ),
+    "progress:service": (
+        (
+            "I did not want the {thing} to stay an idea, so I tried a small version with the "
+            "manager of my local Nimbus store.",
+            "A progress report on the {thing}: we ran a first small trial, without any budget, "
+            "just to see whether people would come.",
+        ),
+        (
+            "不想让{thing}只停留在想法阶段，我和家附近 Nimbus 门店的店长一起先小规模试了一次。",
+            "{thing}的进度汇报：我们没花一分钱，先做了一次小规模试运行，看看大家会不会来。",
+        ),
+    ),
+    "question": (
+        (
+            "Before I update the description of the {thing}, I would like your opinion.",
+            "The team will ask which version riders want, so let's decide together.",
+        ),
+        (
+            "在修改{thing}的描述之前，想先听听大家的意见。",
+            "团队迟早会问骑手想要哪个版本，不如我们先一起定下来。",
+        ),
+    ),
+    "thanks": (
+        (
+            "When I posted this I hoped for ten supporters. Today there are {count} of you. "
+            "Thank you!",
+            "{count} supporters for the {thing}! I read every comment, including the critical "
+            "ones, and they made the idea better.",
+            "A quick thank-you: {count} of you now support the {thing}.",
+        ),
+        (
+            "发帖的时候，我只盼着能有十个人支持。今天已经有 {count} 位了，谢谢大家！",
+            "{thing}有了 {count} 位支持者！每条评论我都看了，包括提意见的，它们让这个点子变得更好。",
+            "简单说声谢谢：{thing}已经有 {count} 位支持者了。",
+        ),
+    ),
+    "meeting": (
+        (
+            "Last week I spent an hour with {staff} and two engineers at the Nimbus workshop. I "
+            "brought my version of the {thing}; they brought a long list of questions.",
+            "The team invited me to a video call about the {thing}: {staff}, an engineer and "
+            "someone from purchasing.",
+        ),
+        (
+            "上周我在 Nimbus 工作室和{staff}还有两位工程师聊了一个小时。我带去了自己做的版本，他们带来了一长串问题。",
+            "团队约我开了个视频会议聊{thing}：{staff}、一位工程师，还有采购部门的同事。",
+        ),
+    ),
+    "prototype:part": (
+        (
+            "The workshop sent me photos of the first prototype of the {thing}, and I am allowed "
+            "to share them.",
+            "I visited the Nimbus workshop yesterday and held the first prototype of the {thing} "
+            "in my hands.",
+        ),
+        (
+            "工作室把{thing}第一个原型的照片发给了我，允许我公开。",
+            "昨天我去了 Nimbus 工作室，亲手拿到了{thing}的第一个原型。",
+        ),
+    ),
+    "prototype:app": (
+        ("The app team sent me the first test version of the {thing}.",),
+        ("App 团队把{thing}的第一个测试版发给了我。",),
+    ),
+    "prototype:service": (
+        ("The pilot of the {thing} has a date, a place and a team. Here is what it looks like.",),
+        ("{thing}有了日期、地点和团队。试点大概是这个样子。",),
+    ),
+    "samples:part": (
+        ("The supplier delivered the first samples of the {thing}, and the team let me see them.",),
+        ("供应商交来了{thing}的第一批样品，团队让我去看了看。",),
+    ),
+    "samples:app": (("There is now a public beta of the {thing}.",), ("{thing}已经开始公测了。",)),
+    "samples:service": (
+        ("The pilot of the {thing} is running, and here is how the first weeks went.",),
+        ("{thing}试点已经开始了，说说头几周的情况。",),
+    ),
+    "delivered:part": (
+        (
+            "You can now buy the {thing} in every Nimbus store. I bought the first one at my "
+            "local store on Saturday (yes, I paid).",
+        ),
+        (
+            "{thing}已经在所有 Nimbus 门店上架了。周六我在家附近的门店买下了第一个（是的，自己掏钱买的）。",
+        ),
+    ),
+    "delivered:app": (
+        ("As of this week, everyone can use the {thing}.",),
+        ("{thing}已经在 Nimbus App 里对所有人上线了。",),
+    ),
+    "delivered:service": (
+        (
+            "From this month, every member has access to the {thing}, not only those of us "
+            "who tried the pilot.",
+        ),
+        ("{thing}现在对所有会员开放了，不只是参加过试点的我们。",),
+    ),
+    "progress:place": (
+        (
+            "I did not want the {thing} to stay an idea, so I asked the manager of my local "
+            "Nimbus store whether we could try it with a borrowed shelter.",
+        ),
+        (
+            "不想让{thing}只停留在想法阶段，我问了家附近 Nimbus 门店的店长，能不能先借个雨棚试一试。",
+        ),
+    ),
+    "declined": (
+        (
+            "The team declined the {thing} for now, and the reason they gave is fair. Thank you "
+            "to the {count} of you who supported it.",
+        ),
+        ("团队暂不采纳{thing}，给出的理由也说得过去。谢谢支持它的 {count} 位车友。",),
+    ),
+}
+
+# Photos, described in words: three of these per update.
+UPDATE_PHOTOS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "progress:part": (
+        (
+            "**On the workbench:** all the pieces laid out before fitting, about {grams} g in "
+            "total.",
+            "**Fitted, side view:** on my Nimbus City with the rack and the kickstand in place, "
+            "so you can see that nothing gets in the way.",
+            "**Close-up of the mount:** two bolts and a strip of old inner tube, so nothing "
+            "rattles.",
+            "**After {km} km:** a bit dirty, still straight, no cracks.",
+            "**Version 1 next to version 2:** the new one is shorter and has rounded edges.",
+            "**On a wet evening:** blurry, sorry, but it shows the whole thing in use.",
+            "**The first sketch**, on the back of a receipt from the bike shop.",
+        ),
+        (
+            "**工作台上：** 装车前所有零件摆在一起，总共大约 {grams} 克。",
+            "**装好后的侧面：** 装在我的 Nimbus City 上，货架和停车支架都在，可以看到完全不碍事。",
+            "**固定件特写：** 两颗螺丝加一段旧内胎，骑起来一点都不响。",
+            "**骑了 {km} 公里之后：** 有点脏，但没变形，也没裂。",
+            "**第一版和第二版对比：** 新的短一点，边角磨圆了。",
+            "**雨夜实拍：** 有点糊，抱歉，但能看到整体效果。",
+            "**最初的草图**，画在车店小票的背面。",
+        ),
+    ),
+    "progress:app": (
+        (
+            "**Screen 1:** the start page, one big button and nothing else.",
+            "**Screen 2:** the result in large type, readable with gloves on.",
+            "**The paper version**, taped to my handlebar for a test ride.",
+            "**My friends' notes:** mostly “bigger text” and “fewer steps”.",
+            "**Screen 3:** the settings, which I cut down from ten options to three.",
+        ),
+        (
+            "**第一屏：** 首页，只有一个大按钮。",
+            "**第二屏：** 结果页，字很大，戴着手套也看得清。",
+            "**纸面版本**，用胶带贴在车把上试骑。",
+            "**朋友们的意见：** 大多是“字再大一点”和“步骤再少一点”。",
+            "**第三屏：** 设置页，我把十个选项砍到了三个。",
+        ),
+    ),
+    "progress:service": (
+        (
+            "**The one-page plan** we wrote together: who does what, and what it costs.",
+            "**The sign-up list** after one week: {signups} names, several of them new to the "
+            "community.",
+            "**The trial run last Saturday**, in the back room of the store.",
+            "**The feedback wall:** sticky notes from everyone who came.",
+            "**The store manager and me**, already planning the next one.",
+        ),
+        (
+            "**一页纸计划：** 我们一起写的，谁负责什么、要花多少钱。",
+            "**报名表：** 一周就有 {signups} 个名字，好几位是社区新人。",
+            "**上周六的试运行**，在门店后面的小房间里。",
+            "**意见墙：** 每位参加者留下的便利贴。",
+            "**我和店长**，已经在商量下一次了。",
+        ),
+    ),
+    "progress:place": (
+        (
+            "**The corner by the entrance** where it could go: room for eight bikes.",
+            "**The borrowed shelter**, put up on Saturday morning with two friends.",
+            "**During a downpour:** five riders waiting it out, dry, with coffee from the store.",
+            "**The sign** we taped to the door: “Caught in the rain? Park here.”",
+        ),
+        (
+            "**门口的那个角落**，可以放在这里：能停八辆车。",
+            "**借来的雨棚**，周六早上和两个朋友一起搭的。",
+            "**下暴雨的时候：** 五位骑手在这里躲雨，身上干干的，还喝着门店的咖啡。",
+            "**贴在门上的告示：**“遇上大雨？停这里。”",
+        ),
+    ),
+    "prototype:place": (
+        (
+            "**The drawing** of the shelter, with the store's entrance for scale.",
+            "**The rack they chose:** it holds cargo bikes too.",
+            "**The lockers**, one per space, opened with the Nimbus app.",
+            "**The first pilot store**, with the builders' tape still up.",
+        ),
+        (
+            "**雨棚的设计图**，旁边画着门店入口作为参照。",
+            "**他们选的停车架：** 载物车也能停。",
+            "**储物柜**，每个车位一个，用 Nimbus App 开锁。",
+            "**第一家试点门店**，施工的警示带还没撤。",
+        ),
+    ),
+    "samples:place": (
+        (
+            "**The first week:** {signups} bikes parked during one rainy afternoon.",
+            "**The lockers in use**, with helmets and wet capes inside.",
+            "**The store team** trying out the new setup.",
+        ),
+        (
+            "**第一周：** 一个下雨的下午就停了 {signups} 辆车。",
+            "**储物柜用起来了**，里面放着头盔和湿雨披。",
+            "**门店团队**在试用新的安排。",
+        ),
+    ),
+    "prototype:part": (
+        (
+            "**Next to my mock-up:** theirs is neater, lighter and in the right colour.",
+            "**On the test bike** in the workshop, with a tester's number on the frame.",
+            "**The new mount:** one bolt instead of two, which I would never have thought of.",
+            "**The drawing**, with the engineers' notes in the margin.",
+            "**After the first cobblestone run:** a few scratches, nothing loose.",
+        ),
+        (
+            "**和我的样品放在一起：** 他们的更精致、更轻，颜色也对。",
+            "**装在工作室的测试车上**，车架上贴着测试编号。",
+            "**新的固定方式：** 一颗螺丝代替两颗，我自己怎么也想不到。",
+            "**图纸**，页边写满了工程师的批注。",
+            "**第一次石板路测试后：** 有几道划痕，没有松动。",
+        ),
+    ),
+    "prototype:app": (
+        (
+            "**The first build** running on a test phone.",
+            "**The settings screen**, simpler than my sketch.",
+            "**On the handlebar** during a test ride in the rain.",
+            "**The list of known bugs**, mercifully short.",
+        ),
+        (
+            "**第一个测试版**，跑在测试手机上。",
+            "**设置页**，比我的草图还简洁。",
+            "**装在车把上**，雨中试骑。",
+            "**已知问题清单**，还好不长。",
+        ),
+    ),
+    "prototype:service": (
+        (
+            "**The poster** for the first date, designed by the store team.",
+            "**The room** they set aside, with a workbench and a coffee machine.",
+            "**The plan for the first three months**, pinned to the store's notice board.",
+            "**The volunteers' rota:** six names, two of them from this thread.",
+        ),
+        (
+            "**第一次活动的海报**，门店团队设计的。",
+            "**他们专门腾出来的房间**，有工作台，还有咖啡机。",
+            "**头三个月的计划**，贴在门店的公告栏上。",
+            "**志愿者排班表：** 六个名字，其中两位就来自这个帖子。",
+        ),
+    ),
+    "samples:part": (
+        (
+            "**A box of thirty samples**, each with a label and a test number.",
+            "**The production mount**, now metal instead of plastic.",
+            "**My own bike with a sample fitted**, the first one outside the workshop.",
+            "**The test log:** {distance} km on cobblestones so far, no failures.",
+        ),
+        (
+            "**一箱三十个样品**，每个都贴着标签和测试编号。",
+            "**量产版固定件**，从塑料换成了金属。",
+            "**装在我自己车上的样品**，第一个离开工作室的。",
+            "**测试记录：** 石板路已经跑了 {distance} 公里，没有一次故障。",
+        ),
+    ),
+    "samples:app": (
+        (
+            "**The beta on my phone**, logo and all.",
+            "**The list of beta testers:** forty riders, half of them from this community.",
+            "**Bug number one**, found by me and fixed the same day.",
+        ),
+        (
+            "**我手机上的公测版**，连图标都有了。",
+            "**公测名单：** 四十位骑手，一半来自这个社区。",
+            "**第一个 bug**，我发现的，当天就修好了。",
+        ),
+    ),
+    "samples:service": (
+        (
+            "**The first date:** {signups} riders, three mechanics, and one broken chain fixed "
+            "live.",
+            "**The booking page**, already full for next month.",
+            "**The store team** trying out the new setup.",
+        ),
+        (
+            "**第一次活动：** {signups} 位骑手、三位师傅，现场修好了一根断链。",
+            "**预约页面**，下个月已经约满了。",
+            "**门店团队**在试用新的安排。",
+        ),
+    ),
+}
+PHOTOS_LABELS = (("What the photos show:", "The photos:"), ("照片说明：", "几张照片："))
+
+# What the authors learned from the team (under review).
+UPDATE_LEARNED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "part": (
+        (
+            "They measured everything and photographed the mount from every side.",
+            "Accessories may add at most 600 g, so there is room to spare.",
+            "They already know a supplier who makes something similar for another brand.",
+            "Before anything else it goes on the cobblestone test track.",
+            "Price matters to them as much as to us; they asked what you would pay.",
+        ),
+        (
+            "他们把每个尺寸都量了，固定件从各个角度都拍了照。",
+            "配件增重上限是 600 克，还有余量。",
+            "他们认识一家供应商，正在给别的品牌做类似的东西。",
+            "第一步是上石板路测试道。",
+            "他们和我们一样在乎价格，还问大家愿意出多少钱。",
+        ),
+    ),
+    "app": (
+        (
+            "Adding a screen to the app is less work than I feared.",
+            "They want to test it with riders who are not good with phones.",
+            "The data it needs is already in the app; it is mostly a design question.",
+            "They asked whether it should be free. I said yes, of course.",
+        ),
+        (
+            "在 App 里加一个页面，工作量比我担心的小。",
+            "他们想找不太会用手机的骑手来测试。",
+            "需要的数据 App 里已经有了，主要是设计问题。",
+            "他们问是否应该免费，我说当然。",
+        ),
+    ),
+    "service": (
+        (
+            "Three stores have already offered to host it.",
+            "They asked who runs it when the first enthusiasm is gone. A fair question.",
+            "They want to start in one city and count who comes.",
+            "Insurance is the boring part, and they will sort it out.",
+        ),
+        (
+            "已经有三家门店主动提出愿意承办。",
+            "他们问热情过后由谁来长期运营，这个问题问得好。",
+            "他们想先在一个城市试点，统计来的人数。",
+            "保险是最无聊的部分，他们会负责搞定。",
+        ),
+    ),
+}
+
+UPDATE_CLOSINGS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "progress": (
+        (
+            "Questions about the build? Ask in the comments.",
+            "Next: a cleaner version, and then I will leave it to the experts.",
+            "If you have tried something similar, please tell us how it went.",
+        ),
+        (
+            "有疑问的，欢迎在评论里问。",
+            "下一步：做一个更利落的版本，然后就交给专业的人了。",
+            "如果你也试过类似的做法，欢迎分享经验。",
+        ),
+    ),
+    "question": (
+        (
+            "Which would you choose, and why? I read every comment.",
+            "Vote in the comments: A or B, and one sentence on why.",
+        ),
+        (
+            "你会选哪个？为什么？每条评论我都会看。",
+            "在评论里投票吧：A 还是 B，再用一句话说说理由。",
+        ),
+    ),
+    "meeting": (
+        (
+            "Next: they build test versions. I will post what I am allowed to share.",
+            "Nothing is decided yet, but it was good to be taken seriously.",
+        ),
+        (
+            "下一步：他们会做测试版本，能公开的我都会发在这里。",
+            "还没有定论，但被认真对待的感觉真好。",
+        ),
+    ),
+    "prototype": (
+        (
+            "Testers from the Nimbus Insiders get theirs next month.",
+            "Next: testing, testing, testing.",
+        ),
+        ("云朵内测团的测试者下个月就能拿到。", "下一步：测试，测试，再测试。"),
+    ),
+    "samples": (
+        (
+            "If the tests go well, it reaches the stores this season.",
+            "Thank you for your patience: the slow part is the testing, as it should be.",
+        ),
+        ("如果测试顺利，这一季就能上架。", "谢谢大家的耐心：最慢的是测试环节，本来也该慢。"),
+    ),
+}
+
+# A mention in an update, by who is mentioned: {handle} becomes "@handle".
+UPDATE_MENTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "coauthor": (
+        (
+            "Thanks to {handle}, my co-author, for the sketches and for measuring three "
+            "different frames.",
+            "{handle} did most of the work on this one. Thank you!",
+        ),
+        (
+            "感谢共同作者 {handle} 画的草图，还量了三种不同的车架。",
+            "这一版大部分工作都是 {handle} 做的，谢谢！",
+        ),
+    ),
+    "author": (
+        ("Posting this for both of us; {handle} took the photos.",),
+        ("这次由我来发更新，照片是 {handle} 拍的。",),
+    ),
+    "staff": (
+        ("Thanks to {handle} for making time for us.",),
+        ("谢谢 {handle} 抽时间和我们见面。",),
+    ),
+    "helper": (
+        (
+            "Special thanks to {handle}, whose comments made this idea better.",
+            "And a special thank-you to {handle} for the comments that shaped this idea.",
+        ),
+        (
+            "特别感谢 {handle}，你的评论让这个点子变得更好。",
+            "还要特别谢谢 {handle}，这个点子有一部分是你的评论塑造出来的。",
+        ),
+    ),
+    "question": (
+        ("{handle} asked the right question in the comments, and this update is my answer.",),
+        ("{handle} 在评论里问到了关键问题，这次更新就是我的回答。",),
+    ),
+    "suggestion": (
+        ("Thanks to {handle} for the suggestion in the comments; it is in this version.",),
+        ("感谢 {handle} 在评论里的建议，这一版已经加上了。",),
+    ),
+    "concern": (
+        ("{handle}'s worry in the comments was fair, so I tested exactly that.",),
+        ("{handle} 在评论里的担心很有道理，所以我专门测试了这一点。",),
+    ),
+    "agreement": (
+        ("Thanks to {handle} and everyone who shared their own story in the comments.",),
+        ("谢谢 {handle} 和所有在评论里分享自己经历的朋友。",),
+    ),
+}
+
+# Comments on updates: (a supporter's comment, the author's reply, an official answer),
+# "" where nobody would answer. "kind:part" adds comments that only fit parts.
+UPDATE_TALK: dict[
+    str, tuple[tuple[tuple[str, str, str], ...], tuple[tuple[str, str, str], ...]]
+] = {
+    "progress": (
+        (
+            (
+                "Looks much better than I expected from a first try!",
+                "Thanks! The next one will be neater.",
+                "",
+            ),
+            ("How long did all this take you?", "Two evenings and a lot of coffee.", ""),
+            (
+                "Great photos. Has anyone from Nimbus seen this?",
+                "Not yet, as far as I know.",
+                "We have, and the team liked the photos. Keep them coming.",
+            ),
+        ),
+        (
+            ("比我想象中第一次尝试的效果好多了！", "谢谢！下一版会更利落。", ""),
+            ("做这些花了多长时间？", "两个晚上，外加好几杯咖啡。", ""),
+            (
+                "照片很棒。Nimbus 的人看到了吗？",
+                "据我所知还没有。",
+                "看到了，团队很喜欢这些照片，请继续分享。",
+            ),
+        ),
+    ),
+    "progress:part": (
+        (
+            (
+                "Could you share the measurements? I would like to try this on my bike.",
+                "Sure, I will add them to the description this weekend.",
+                "",
+            ),
+        ),
+        (("能分享一下尺寸吗？我也想在自己车上试试。", "没问题，这个周末补到描述里。", ""),),
+    ),
+    "thanks": (
+        (
+            ("Congratulations, well deserved!", "", ""),
+            ("Just shared it with my riding club.", "Thank you, that helps a lot!", ""),
+            ("Supported it on day one, glad to see it climb.", "", ""),
+            (
+                "What happens once enough people support it?",
+                "The team reviews it and answers in public, with a reason.",
+                "Speaking for Nimbus: every idea that makes it gets a public answer, with the reason.",
+            ),
+        ),
+        (
+            ("恭喜，实至名归！", "", ""),
+            ("刚转发到我们骑行俱乐部的群里了。", "谢谢，帮了大忙！", ""),
+            ("第一天就支持了，看着它一路涨上来很开心。", "", ""),
+            (
+                "支持够了以后会怎么样？",
+                "团队会评审，并公开回复理由。",
+                "官方补充一下：每个达标的点子我们都会公开回复，并说明理由。",
+            ),
+        ),
+    ),
+    "meeting": (
+        (
+            (
+                "Great that they listen. Did they say anything about price?",
+                "Not yet: test first, then price.",
+                "Speaking for Nimbus: we talk about price once the tests are done, and we "
+                "publish how it is made up.",
+            ),
+            ("Thanks for sharing this; good to see how it works behind the scenes.", "", ""),
+            (
+                "Did they say when we will know more?",
+                "After the tests, so a few weeks.",
+                "We will post the outcome on the idea page, good or bad, within the review window.",
+            ),
+        ),
+        (
+            (
+                "他们愿意听，真好。提到价格了吗？",
+                "还没有：先测试，再谈价格。",
+                "官方说明一下：测试结束后再谈价格，价格构成也会公开。",
+            ),
+            ("谢谢分享，能看到幕后是怎么运作的真好。", "", ""),
+            (
+                "他们说什么时候会有进一步消息吗？",
+                "测试完吧，大概几周。",
+                "不管结果好坏，评审期内都会在点子页面公布。",
+            ),
+        ),
+    ),
+    "prototype": (
+        (
+            (
+                "When can we sign up to test it?",
+                "I asked the same thing! Watch this space.",
+                "Sign-ups for the next Insiders round open next month; we will post the link here.",
+            ),
+            ("It looks so much neater than I imagined.", "", ""),
+            (
+                "Congratulations! From a comment thread to a prototype.",
+                "Thanks! It still feels unreal.",
+                "",
+            ),
+        ),
+        (
+            (
+                "什么时候可以报名测试？",
+                "我也问了同样的问题！请关注这里。",
+                "下一轮内测团下个月开放报名，链接会发在这里。",
+            ),
+            ("比我想象的精致多了。", "", ""),
+            ("恭喜！从一个评论串走到了原型。", "谢谢！到现在还觉得不真实。", ""),
+        ),
+    ),
+    "prototype:part": (
+        (
+            (
+                "Will the prototype fit older frames too?",
+                "That is the plan, with an adapter.",
+                "Yes: frames from 2020 on fit directly, older ones with an adapter.",
+            ),
+        ),
+        (
+            (
+                "原型老车架也能装吗？",
+                "计划是可以的，用转接件。",
+                "可以：2020 年以后的车架直接装，更老的用转接件。",
+            ),
+        ),
+    ),
+    "samples": (
+        (
+            (
+                "Can I be a tester? I ride every day, rain or shine.",
+                "Apply for the Insiders round; that is how they pick.",
+                "Testers are drawn by lot from the members who apply; the next round opens soon.",
+            ),
+            ("So close now! Thanks for keeping us posted.", "", ""),
+            (
+                "Any idea of the price yet?",
+                "Not yet, but they promised to publish how it is made up.",
+                "",
+            ),
+        ),
+        (
+            (
+                "我能当测试者吗？我风雨无阻每天骑。",
+                "报名内测团就行，他们是这样挑人的。",
+                "测试者从报名的会员中抽签产生，下一轮很快开放。",
+            ),
+            ("快了！谢谢一直更新进度。", "", ""),
+            ("价格有眉目了吗？", "还没有，但他们承诺会公开价格构成。", ""),
+        ),
+    ),
+    "samples:part": (
+        (
+            (
+                "Metal instead of plastic, good call.",
+                "That was the team's idea, after the cobblestone test.",
+                "",
+            ),
+        ),
+        (("从塑料换成金属，这个决定好。", "这是团队在石板路测试后提出的。", ""),),
+    ),
+    "delivered": (
+        (
+            ("Tried it this morning: it works exactly as described.", "", ""),
+            (
+                "Will it come to the smaller cities too?",
+                "I hope so! Maybe the team can answer.",
+                "It is available everywhere from this month; smaller stores can order what they "
+                "do not stock within a week.",
+            ),
+            ("Proud to have supported this one.", "And I am proud of this community.", ""),
+            ("Congratulations! Proof that ideas here really get made.", "", ""),
+        ),
+        (
+            ("今天早上试了，和描述的一模一样。", "", ""),
+            (
+                "小城市也会有吗？",
+                "希望会！也许团队能回答一下。",
+                "本月起各地都有，小门店没有现货的一周内可以调货。",
+            ),
+            ("很骄傲支持过这个点子。", "我也为这个社区骄傲。", ""),
+            ("恭喜！证明了这里的点子真的会被做出来。", "", ""),
+        ),
+    ),
+    "declined": (
+        (
+            ("A shame, but thanks for the honest update.", "", ""),
+            (
+                "Is there anything that would change the decision?",
+                "A cheaper supplier, from what they told me.",
+                "A supplier who can make it at a price riders accept. If we find one, we reopen "
+                "the idea here.",
+            ),
+        ),
+        (
+            ("可惜了，不过谢谢你坦诚的更新。", "", ""),
+            (
+                "有什么情况能改变这个决定吗？",
+                "据他们说，找到更便宜的供应商就有可能。",
+                "如果能找到价格骑手能接受的供应商，我们会在这里重新讨论。",
+            ),
+        ),
+    ),
+    "declined:part": (
+        (
+            (
+                "Count me in if you share the measurements.",
+                "Will do; I will post them here this weekend.",
+                "",
+            ),
+        ),
+        (("如果你分享尺寸，算我一个。", "好的，这个周末发在这里。", ""),),
+    ),
+}
+# Answers to a "question" update: A/B votes, or how people ride ("where").
+UPDATE_VOTES = (
+    (
+        "A for me. {detail}",
+        "B, definitely. {detail}",
+        "A, as long as the price stays the same.",
+        "B. I would pay a little more for it.",
+    ),
+    (
+        "我选 A。{detail}",
+        "肯定选 B。{detail}",
+        "选 A，前提是价格不变。",
+        "B，为这个多花一点钱也值得。",
+    ),
+)
+UPDATE_WHERE = (
+    (
+        "Commuting, every day, {km} km each way. {detail}",
+        "The school run, twice a day. {detail}",
+        "Weekend rides, mostly long ones. {detail}",
+    ),
+    (
+        "通勤，每天单程 {km} 公里。{detail}",
+        "送孩子上学，一天两趟。{detail}",
+        "主要是周末长途。{detail}",
+    ),
+)
+UPDATE_VOTE_REPLIES = (
+    (
+        "Thanks! Noted.",
+        "That is the most common answer so far.",
+        "Good point; I had not thought of that.",
+    ),
+    ("谢谢！记下了。", "目前大多数人都是这么选的。", "好观点，我之前没想到。"),
+)
+
+
+def nature(theme_key: str, solution: Solution) -> str:
+    """What the idea is: "part" (on the bike), "app" (in the Nimbus app), "place" (bike
+    parking) or "service" (run in stores or by members)."""
+    if "service" not in scopes(theme_key, solution):
+        return "part"
+    if "app" in solution.tags:
+        return "app"
+    return "place" if "parking" in solution.tags else "service"
+
+
+def thing(solution: Solution, language: str) -> str:
+    """The solution's name inside a sentence ("the full-length mudguards")."""
+    if language == "zh-hans":
+        return solution.zh
+    name = solution.en
+    return name if name[1:2].isupper() else name[0].lower() + name[1:]
+
+
+def _pair(table: dict[str, tuple[Any, Any]], key: str, what: str, language: str) -> Any:
+    """The entry for "kind:nature" (a place falls back on a service), else for "kind",
+    in the language."""
+    for candidate in (f"{key}:{what}", f"{key}:service" if what == "place" else ""):
+        if candidate in table:
+            return _in(language, *table[candidate])
+    return _in(language, *table[key])
+
+
+CJK_LATIN = re.compile(r"(?<=[\u4e00-\u9fff])(?=[A-Za-z])|(?<=[A-Za-z])(?=[\u4e00-\u9fff])")
+
+
+def spaced(text: str) -> str:
+    """A space between Chinese characters and Latin words ("把 Nimbus App 降雨雷达")."""
+    return CJK_LATIN.sub(" ", text)
+
+
+def _lower_first(sentence: str) -> str:
+    return sentence if sentence[1:2].isupper() else sentence[:1].lower() + sentence[1:]
+
+
+def update(
+    rng: random.Random,
+    kind: str,
+    *,
+    theme_key: str,
+    solution: Solution,
+    language: str,
+    used: set[str],
+    mention: str = "",
+    count: int = 0,
+    next_step: int = 0,
+    ladder: bool = True,
+    staff: str = "",
+    twists: Sequence[str] = (),
+    own_twist: str = "",
+    days: int = 0,
+) -> tuple[str, str]:
+    """An update's title and Markdown body. `mention` is a key of UPDATE_MENTIONS (the
+    sentence keeps {handle}); `twists` are the two options of a "question" update
+    (none: it asks how people ride)."""
+    theme = THEMES[theme_key]
+    what = nature(theme_key, solution)
+    en = language == "en"
+    values: dict[str, Any] = {
+        "thing": thing(solution, language),
+        "km": rng.choice([6, 9, 12, 14, 17, 22, 35, 48]),
+        "grams": rng.choice([180, 240, 290, 320, 380, 410]),
+        "distance": rng.choice(["1,200", "1,500", "2,000"] if en else ["1200", "1500", "2000"]),
+        "signups": rng.randint(12, 31),
+        "count": count,
+        "staff": staff,
+        "handle": "{handle}",
+    }
+    key = kind if kind != "question" or twists else "question:where"
+    title = _fresh(rng, _pair(UPDATE_TITLES, key, what, language), used).format(**values)
+    details = list(_in(language, theme.details, theme.zh_details))
+    benefits = list(_in(language, theme.benefits, theme.zh_benefits))
+    parts: list[str] = []
+    if key == "question:where":
+        context = rng.choice(_in(language, CONTEXTS, ZH_CONTEXTS)).format(
+            km=rng.choice([3, 5, 6, 8, 9, 12, 14]), years=rng.randint(2, 9)
+        )
+        parts.append(
+            f"To write better success criteria for the {values['thing']}, I would like to know "
+            "how you ride:\n\n- Where would you use it most: commuting, the school run or "
+            "weekend rides?\n- What is the one thing it must get right?\n\n"
+            f"My own answer first: {context} Short answers are fine!"
+            if en
+            else f"为了把{values['thing']}的成功标准写得更具体，想了解一下大家平时怎么骑：\n\n"
+            "- 你最常在什么场景用它：通勤、接送孩子，还是周末骑行？\n- 它最不能马虎的是哪一点？\n\n"
+            f"先说我自己：{context}简单回答就好！"
+        )
+    else:
+        openings = [
+            opening
+            for opening in _pair(UPDATE_OPENINGS, kind, what, language)
+            # "I hoped for ten supporters" reads oddly with exactly ten.
+            if count > 10 or not ("ten supporters" in opening or "十个人" in opening)
+        ]
+        parts.append(_fresh(rng, openings, used).format(**values))
+    photos = (
+        [p for p in _pair(UPDATE_PHOTOS, kind, what, language) if p not in used]
+        if (f"{kind}:{what}" in UPDATE_PHOTOS or f"{kind}:service" in UPDATE_PHOTOS)
+        else []
+    )
+    if photos:
+        chosen = rng.sample(photos, min(3, len(photos)))
+        used.update(chosen)
+        label = rng.choice(_in(language, *PHOTOS_LABELS))
+        listed = "\n".join(f"{i}. {p.format(**values)}" for i, p in enumerate(chosen, 1))
+        parts.append(f"{label}\n\n{listed}")
+    if kind == "progress":
+        notes = rng.sample(details, 2)
+        head = "Notes for the next version:" if en else "下一版要注意："
+        parts.append(f"{head}\n\n- {notes[0]}\n- {notes[1]}")
+    elif kind == "question" and twists:
+        a, b = TWISTS[twists[0]], TWISTS[twists[1]]
+        parts.append(
+            f"- **A, {a.en}:** {a.en_text}\n- **B, {b.en}:** {b.en_text}"
+            if en
+            else f"- **A，{a.zh}版本：** {a.zh_text}\n- **B，{b.zh}版本：** {b.zh_text}"
+        )
+    elif kind == "thanks":
+        benefit = _fresh(rng, benefits, used)
+        parts.append(
+            f"What many of you wrote, in one line: {_lower_first(benefit)}"
+            if en
+            else f"大家说得最多的一句话：{benefit}"
+        )
+        if days:
+            parts.append(
+                f"It took {days} days to get here." if en else f"走到这一步用了 {days} 天。"
+            )
+        if not ladder:
+            parts.append(
+                "The jury looks at the most supported ideas when the support phase ends, so "
+                "please keep sharing it."
+                if en
+                else "支持阶段结束后，评审团会看支持最多的点子，请继续帮忙转发。"
+            )
+        elif next_step:
+            parts.append(
+                f"Next stop on the ladder: {next_step} supporters."
+                if en
+                else f"支持阶梯的下一站：{next_step} 位支持者。"
+            )
+        else:
+            parts.append(
+                "That is the top of the ladder, so it is now the team's turn."
+                if en
+                else "已经到了支持阶梯的顶端，接下来轮到团队了。"
+            )
+    elif kind == "meeting":
+        learned = rng.sample(_in(language, *UPDATE_LEARNED.get(what, UPDATE_LEARNED["service"])), 2)
+        detail = _fresh(rng, details, used)
+        head = "What I learned:" if en else "我了解到的："
+        open_question = (
+            f"Their biggest open point is one some of you raised too: “{detail}”"
+            if en
+            else f"他们最关心的一点，正是不少人在评论里提过的：“{detail}”"
+        )
+        parts.append(f"{head}\n\n- {learned[0]}\n- {learned[1]}\n- {open_question}")
+    elif kind == "prototype" and own_twist:
+        twist = TWISTS[own_twist]
+        parts.append(
+            f"And yes, they kept the part many of you liked most: “{twist.en_text}”"
+            if en
+            else f"大家最喜欢的那一点他们也保留了：“{twist.zh_text}”"
+        )
+    elif kind == "delivered":
+        photo = {
+            "part": (
+                f"The photo shows my bike with the production version, next to the "
+                f"{values['grams']} g mock-up I started with.",
+                f"照片里是装了量产版的我的车，旁边是我最初做的那个 {values['grams']} 克的样品。",
+            ),
+            "app": (
+                "The screenshot is from this morning's ride: it did exactly what it should.",
+                "截图是今天早上骑车时截的：和预想的一模一样。",
+            ),
+            "place": (
+                "The photo is from the first stormy evening: every space taken.",
+                "照片是开放后第一个暴雨的晚上拍的：车位全满。",
+            ),
+            "service": (
+                "The photo is from the first open date: a full room.",
+                "照片是第一次正式开放那天拍的：座无虚席。",
+            ),
+        }[what]
+        sep = " " if en else ""
+        parts.append(f"{_in(language, *photo)}{sep}{_fresh(rng, benefits, used)}")
+        parts.append(
+            f"Thank you to all {count} supporters, and to everyone who argued about the details "
+            "in the comments."
+            if en
+            else f"谢谢全部 {count} 位支持者，也谢谢每一位在评论里较真讨论细节的人。"
+        )
+    elif kind == "declined":
+        parts.append(
+            (
+                "I will keep riding my own version. If you want to build one too, ask in the "
+                "comments and I will share the measurements."
+                if what == "part"
+                else "I still think we need it, so I will keep the idea alive here until "
+                "something changes."
+            )
+            if en
+            else (
+                "我会继续骑我自己做的版本。想自己动手做的，可以在评论里问我，我把尺寸发给你。"
+                if what == "part"
+                else "我还是觉得大家需要它，在情况变化之前，我会在社区里继续推动。"
+            )
+        )
+        parts.append(
+            "If anything changes, you will read it here first."
+            if en
+            else "有任何变化，我会第一时间在这里说。"
+        )
+    if mention:
+        parts.append(_fresh(rng, _in(language, *UPDATE_MENTIONS[mention]), used).format(**values))
+    if key in UPDATE_CLOSINGS:
+        parts.append(_fresh(rng, _in(language, *UPDATE_CLOSINGS[key]), used))
+    body = "\n\n".join(parts)
+    return (title, body) if en else (spaced(title), spaced(body))
+
+
+def update_comment(
+    rng: random.Random, kind: str, what: str, language: str, used: set[str]
+) -> tuple[str, str, str]:
+    """A supporter's comment on an update, the author's reply and an official answer
+    ("" when nobody would answer)."""
+    options = list(_in(language, *UPDATE_TALK[kind]))
+    if f"{kind}:{what}" in UPDATE_TALK:
+        options += _in(language, *UPDATE_TALK[f"{kind}:{what}"])
+    return _fresh(rng, options, used, key=lambda option: option[0])
+
+
+def vote(rng: random.Random, theme: Theme, language: str, used: set[str], *, where: bool) -> str:
+    """An answer to a "question" update."""
+    detail = _fresh(rng, _in(language, theme.details, theme.zh_details), used)
+    options = _in(language, *(UPDATE_WHERE if where else UPDATE_VOTES))
+    km = rng.choice([4, 7, 9, 12, 16, 21])
+    return _fresh(rng, options, used).format(detail=detail, km=km)
+
+
+def vote_reply(rng: random.Random, language: str, used: set[str]) -> str:
+    return _fresh(rng, _in(language, *UPDATE_VOTE_REPLIES), used)

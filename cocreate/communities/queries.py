@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, When
 
 from cocreate.communities.models import (
     Application,
@@ -53,10 +53,23 @@ def proposed_circles(community: Community) -> QuerySet[Community]:
     )
 
 
-def members(community: Community, *, role: str | None = None) -> QuerySet[Membership]:
-    qs = Membership.objects.filter(community=community).select_related("user")
+def members(
+    community: Community, *, role: str | None = None, search: str = ""
+) -> QuerySet[Membership]:
+    qs = Membership.objects.filter(community=community, user__is_active=True).select_related("user")
     if role:
         qs = qs.filter(role=role)
+    search = search.strip().lstrip("@")
+    if search:
+        # Handles by prefix, names anywhere; best matches (handle prefix) first.
+        qs = qs.filter(
+            Q(user__handle__istartswith=search) | Q(user__display_name__icontains=search)
+        ).order_by(
+            Case(When(user__handle__istartswith=search, then=0), default=1),
+            "user__display_name",
+            "pk",
+        )
+        return qs
     return qs.order_by("joined_at", "pk")
 
 

@@ -82,6 +82,7 @@ class PersonOut(Schema):
 
     id: int
     display_name: str
+    handle: str
 
 
 class Pagination(PageNumberPagination):
@@ -138,8 +139,12 @@ def on_action_error(request: HttpRequest, exc: ActionError) -> HttpResponse:
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     fields: dict[str, list[str]] = {}
     for err in exc.errors:
-        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "form")]
-        loc = [p for p in loc if not p.startswith("payload")] or loc
+        # ninja's loc is (where, parameter, field...): drop the first two, so a field
+        # that is itself called "body" keeps its name.
+        loc = [str(p) for p in err.get("loc", [])]
+        if loc and loc[0] in ("body", "query", "path", "form"):
+            loc = loc[1:]
+        loc = loc[1:] if len(loc) > 1 and loc[0].startswith("payload") else loc
         fields.setdefault(".".join(loc) or "body", []).append(str(err.get("msg", "invalid")))
     return error_response(request, 422, "invalid", "Some fields are not valid.", fields)
 
@@ -180,15 +185,19 @@ def register_routers() -> None:
     from cocreate.challenges.api import router as challenges_router
     from cocreate.communities.api import router as communities_router
     from cocreate.dialogue.api import router as dialogue_router
+    from cocreate.dialogue.update_api import router as updates_router
     from cocreate.ideas.api import router as ideas_router
     from cocreate.notifications.api import router as notifications_router
+    from cocreate.webhooks.api import router as webhooks_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", communities_router)
     api.add_router("/", challenges_router)
     api.add_router("/", ideas_router)
     api.add_router("/", dialogue_router)
+    api.add_router("/", updates_router)
     api.add_router("/", notifications_router)
+    api.add_router("/", webhooks_router)
 
 
 register_routers()

@@ -294,7 +294,15 @@ def _open_for_comments(target: Any) -> bool:
     return bool(challenge.is_published and challenge.allows("comment"))
 
 
+def _discussed(target: Any) -> Any:
+    """An update's discussion is part of its idea's: the idea's rules apply."""
+    from cocreate.dialogue.models import IdeaUpdate
+
+    return target.idea if isinstance(target, IdeaUpdate) else target
+
+
 def _can_comment(user: Any, target: Any) -> bool:
+    target = _discussed(target)
     challenge = getattr(target, "challenge", target)
     community = challenge.community
     return (
@@ -302,6 +310,22 @@ def _can_comment(user: Any, target: Any) -> bool:
         and not is_muted(user, community)
         and _open_for_comments(target)
         and getattr(target, "moderation", "visible") == "visible"
+    )
+
+
+def _can_post_update(user: Any, idea: Any) -> bool:
+    """An idea's authors tell its followers how it is going, for as long as the idea
+    is alive (after a decision too: that is when updates matter most)."""
+    from cocreate.ideas.models import CLOSED_STAGES
+
+    community = idea.challenge.community
+    return (
+        _takes_part(user, community)
+        and not is_muted(user, community)
+        and is_author(user, idea)
+        and idea.moderation == "visible"
+        and idea.stage not in CLOSED_STAGES
+        and idea.challenge.is_published
     )
 
 
@@ -418,16 +442,35 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     # dialogue (target: an idea or a challenge)
     # target: an idea (its comments are as visible as the idea) or a challenge.
     "comment.view": lambda user, target: (
-        _can_view_idea(user, target)
-        if hasattr(target, "moderation")
+        _can_view_idea(user, _discussed(target))
+        if hasattr(_discussed(target), "moderation")
         else _can_view_challenge(user, target)
     ),
     "comment.post": _can_comment,
     "comment.post_official": lambda user, target: (
         _can_comment(user, target)
-        and speaks_officially(user, getattr(target, "challenge", target).community)
+        and speaks_officially(user, getattr(_discussed(target), "challenge", target).community)
     ),
-    "comment.edit": _can_edit_comment,
+    # idea updates (target: the idea to post on; else the update)
+    "update.view": lambda user, update: _can_view_idea(user, update.idea),
+    "update.post": _can_post_update,
+    "update.edit": lambda user, update: (
+        _active(user)
+        and update.author_id == user.pk
+        and not is_muted(user, update.idea.challenge.community)
+        and _can_view_idea(user, update.idea)
+    ),
+    "update.delete": lambda user, update: (
+        _can_view_idea(user, update.idea)
+        and (
+            (_active(user) and update.author_id == user.pk)
+            or moderates(user, update.idea.challenge.community)
+        )
+    ),
+    # Muted members may take their words back, not change them (nor mention anyone anew).
+    "comment.edit": lambda user, comment: (
+        _can_edit_comment(user, comment) and not is_muted(user, comment.challenge.community)
+    ),
     "comment.delete": _can_edit_comment,
     "comment.react": _can_react,
     "comment.accept": _can_accept_answer,
@@ -435,6 +478,8 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "content.flag": _can_flag,
     "content.moderate": lambda user, community: moderates(user, community),
     "member.sanction": _can_sanction,
+    # webhooks (target: the community)
+    "webhook.manage": lambda user, community: _active(user) and manages(user, community),
 }
 
 

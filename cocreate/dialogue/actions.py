@@ -17,13 +17,14 @@ from cocreate.challenges.models import Challenge
 from cocreate.communities.models import Membership
 from cocreate.core import events, ratelimit
 from cocreate.core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
-from cocreate.core.markdown import render
 from cocreate.core.permissions import can, moderates, require
 from cocreate.core.validation import clean_text
+from cocreate.dialogue import mentions
 from cocreate.dialogue.models import (
     Comment,
     CommentStatus,
     CommentVersion,
+    IdeaUpdate,
     Reaction,
     ReactionKind,
 )
@@ -32,8 +33,14 @@ from cocreate.ideas.models import CLOSED_STAGES, Idea
 MAX_LENGTH = 10_000
 
 
-def _count_on_idea(comment: Comment, delta: int) -> None:
-    if comment.idea_id:
+def count_visible(comment: Comment, delta: int) -> None:
+    """Keep the comment count of the discussion the comment is in (an update's or
+    an idea's own; a challenge's is counted when shown) equal to its visible comments."""
+    if comment.update_id:
+        IdeaUpdate.objects.filter(pk=comment.update_id).update(
+            comment_count=F("comment_count") + delta
+        )
+    elif comment.idea_id:
         Idea.objects.filter(pk=comment.idea_id).update(comment_count=F("comment_count") + delta)
 
 
@@ -91,37 +98,43 @@ def _limit_posting(actor: Any, community: Any, body: str) -> None:
 
 def post_comment(
     actor: Any,
-    target: Idea | Challenge,
+    target: Idea | Challenge | IdeaUpdate,
     *,
     body: str,
     parent: Comment | None = None,
     official: bool = False,
 ) -> Comment:
-    """A comment on an idea or a challenge; `parent` makes it a reply in that thread.
-    `official` marks an answer given on the organisation's behalf."""
+    """A comment on an idea, a challenge or an idea's update; `parent` makes it a
+    reply in that thread. `official` marks an answer given on the organisation's
+    behalf. @mentions are linked and recorded in the event for notifications."""
     require(actor, "comment.post", target)
     if official and not can(actor, "comment.post_official", target):
         raise Forbidden(_("Only staff and employees can give official answers."))
     body = clean_text(body, "body", max_length=MAX_LENGTH, required=True)
-    idea = target if isinstance(target, Idea) else None
-    challenge = target.challenge if isinstance(target, Idea) else target
+    update = target if isinstance(target, IdeaUpdate) else None
+    idea = update.idea if update else target if isinstance(target, Idea) else None
+    challenge = idea.challenge if idea else target
+    assert isinstance(challenge, Challenge)
     _limit_posting(actor, challenge.community, body)
     if parent is not None and (
         parent.challenge_id != challenge.pk
         or parent.idea_id != (idea.pk if idea else None)
+        or parent.update_id != (update.pk if update else None)
         or parent.status != CommentStatus.VISIBLE
     ):
         raise Invalid(fields={"parent": _("Reply to a comment in this discussion.")})
+    html, mentioned = mentions.render(body)
     comment = Comment(
         community=challenge.community,
         challenge=challenge,
         idea=idea,
+        update=update,
         parent=parent,
         root=(parent.root or parent) if parent else None,
         depth=parent.depth + 1 if parent else 0,
         author=actor,
         body=body,
-        body_html=str(render(body)),
+        body_html=str(html),
         official=official,
     )
     with transaction.atomic():
@@ -138,22 +151,28 @@ def post_comment(
             in CLOSED_STAGES
         ):
             raise Conflict(_("The discussion of this idea is closed."))
+        if update is not None and not IdeaUpdate.objects.filter(pk=update.pk).exists():
+            raise NotFound(_("This update was deleted."))
         comment.save()
         CommentVersion.objects.create(comment=comment, number=1, body=body, editor=actor)
         if parent is not None:
             Comment.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
-        _count_on_idea(comment, +1)
+        count_visible(comment, +1)
         events.record(
             "comment.posted",
             actor=actor,
             community=challenge.community,
             target=comment,
             idea_id=comment.idea_id,
+            update_id=comment.update_id,
             challenge_id=challenge.pk,
             parent_id=comment.parent_id,
             official=official,
+            mentioned=mentioned,
         )
-    if idea is not None:
+    if update is not None:
+        update.refresh_from_db(fields=["comment_count"])
+    elif idea is not None:
         idea.refresh_from_db(fields=["comment_count"])
     return comment
 
@@ -164,6 +183,9 @@ def edit_comment(actor: Any, comment: Comment, *, body: str) -> Comment:
     if body == comment.body:
         raise Invalid(fields={"body": _("Nothing changed.")})
     now = timezone.now()
+    html, mentioned = mentions.render(body)
+    # Only people the edit newly names hear about it.
+    mentioned = [pk for pk in mentioned if pk not in mentions.render(comment.body)[1]]
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         if locked.status != CommentStatus.VISIBLE:
@@ -171,7 +193,7 @@ def edit_comment(actor: Any, comment: Comment, *, body: str) -> Comment:
         number = locked.version_count + 1
         CommentVersion.objects.create(comment=comment, number=number, body=body, editor=actor)
         Comment.objects.filter(pk=comment.pk).update(
-            body=body, body_html=str(render(body)), version_count=number, edited_at=now
+            body=body, body_html=str(html), version_count=number, edited_at=now
         )
         events.record(
             "comment.edited",
@@ -179,6 +201,7 @@ def edit_comment(actor: Any, comment: Comment, *, body: str) -> Comment:
             community=comment.community,
             target=comment,
             version=number,
+            mentioned=mentioned,
         )
     comment.refresh_from_db()
     return comment
@@ -203,7 +226,7 @@ def delete_comment(actor: Any, comment: Comment) -> bool:
             Comment.objects.filter(pk=comment.pk).delete()
             if locked.parent_id:
                 Comment.objects.filter(pk=locked.parent_id).update(reply_count=F("reply_count") - 1)
-        _count_on_idea(locked, -1)
+        count_visible(locked, -1)
         events.record(
             "comment.deleted",
             actor=actor,

@@ -23,6 +23,7 @@ router = Router(tags=["dialogue"])
 class CommentOut(Schema):
     id: int
     idea: int | None = Field(alias="idea_id")
+    update: int | None = Field(alias="update_id", description="set on comments on an update")
     challenge: int = Field(alias="challenge_id")
     parent: int | None = Field(alias="parent_id")
     depth: int
@@ -99,7 +100,9 @@ def _with_reactions(request: ApiRequest, comments: list[Comment]) -> list[Commen
 
 def get_comment(request: ApiRequest, comment_id: int) -> Comment:
     comment = (
-        Comment.objects.select_related("author", "challenge__community__parent", "idea", "root")
+        Comment.objects.select_related(
+            "author", "challenge__community__parent", "idea", "update", "root"
+        )
         .filter(pk=comment_id)
         .first()
     )
@@ -125,7 +128,7 @@ def _list(request: ApiRequest, target: Idea | Challenge) -> QuerySet[Comment]:
     return queries.comments_of(target).order_by("created_at", "pk")
 
 
-def _post(request: ApiRequest, target: Idea | Challenge, payload: CommentIn) -> Status[Comment]:
+def post_on(request: ApiRequest, target: queries.Discussed, payload: CommentIn) -> Status[Comment]:
     comment = actions.post_comment(
         request.auth,
         target,
@@ -162,7 +165,7 @@ def idea_comments(request: ApiRequest, idea_id: ObjectId) -> Any:
     summary="Comment on an idea (`parent` to reply; `official` for staff and employees)",
 )
 def comment_on_idea(request: ApiRequest, idea_id: ObjectId, payload: CommentIn) -> Status[Comment]:
-    return _post(request, get_idea(request, idea_id), payload)
+    return post_on(request, get_idea(request, idea_id), payload)
 
 
 @router.get(
@@ -184,7 +187,7 @@ def challenge_comments(request: ApiRequest, challenge_id: ObjectId) -> Any:
 def comment_on_challenge(
     request: ApiRequest, challenge_id: ObjectId, payload: CommentIn
 ) -> Status[Comment]:
-    return _post(request, get_challenge(request, challenge_id), payload)
+    return post_on(request, get_challenge(request, challenge_id), payload)
 
 
 @router.get("/comments/{comment_id}", auth=PUBLIC, response={200: CommentOut, **ERRORS})

@@ -3,12 +3,15 @@ answers and accepted answers."""
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 # Replies deeper than this are shown at this depth (flattened), as on Discourse.
@@ -43,9 +46,44 @@ REACTION_LABELS = {
 }
 
 
+class IdeaUpdate(models.Model):
+    """A progress post by an idea's authors (LEGO Ideas' "updates"): followers of
+    the idea are told, and each update has its own discussion."""
+
+    idea = models.ForeignKey("ideas.Idea", on_delete=models.CASCADE, related_name="updates")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=140)
+    body = models.TextField(_("update"))
+    body_html = models.TextField(blank=True, default="")
+    comment_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["idea", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def rendered_body(self) -> SafeString:
+        return mark_safe(self.body_html)  # noqa: S308 - sanitised by core.markdown when written
+
+    @property
+    def excerpt(self) -> str:
+        """The text of the rendering, blocks separated by spaces, for previews
+        (plain text: the template escapes it)."""
+        text = html.unescape(re.sub(r"<[^>]+>", " ", self.body_html))
+        return Truncator(" ".join(text.split())).chars(240)
+
+
 class Comment(models.Model):
-    """A comment on a challenge (idea is null) or on one of its ideas. `root` is the
-    top-level comment of the thread (null for that comment itself)."""
+    """A comment on a challenge (idea is null), on one of its ideas, or on one of an
+    idea's updates (idea and update set). `root` is the top-level comment of the
+    thread (null for that comment itself)."""
 
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="comments"
@@ -55,6 +93,9 @@ class Comment(models.Model):
     )
     idea = models.ForeignKey(
         "ideas.Idea", null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    update = models.ForeignKey(
+        IdeaUpdate, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
     )
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
@@ -93,6 +134,11 @@ class Comment(models.Model):
         ordering = ["created_at", "pk"]
         indexes = [
             models.Index(fields=["idea", "root", "created_at"]),
+            models.Index(
+                fields=["update", "root", "created_at"],
+                condition=Q(update__isnull=False),
+                name="dialogue_update_thread_idx",
+            ),
             models.Index(fields=["challenge", "idea", "root", "created_at"]),
             models.Index(
                 fields=["idea", "-created_at"],

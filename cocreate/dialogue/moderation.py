@@ -18,6 +18,7 @@ from cocreate.core import events
 from cocreate.core.errors import Conflict, Invalid
 from cocreate.core.permissions import is_muted, moderates, require
 from cocreate.core.validation import clean_text
+from cocreate.dialogue.actions import count_visible
 from cocreate.dialogue.models import (
     Comment,
     CommentStatus,
@@ -66,12 +67,10 @@ def _set_state(target: Target, state: str) -> None:
     field = "status" if isinstance(target, Comment) else "moderation"
     was_visible = _state(target) == Moderation.VISIBLE
     model.objects.filter(pk=target.pk).update(**{field: state})
-    if isinstance(target, Comment) and target.idea_id:
+    if isinstance(target, Comment):
         now_visible = state == Moderation.VISIBLE
         if was_visible != now_visible:
-            Idea.objects.filter(pk=target.idea_id).update(
-                comment_count=F("comment_count") + (1 if now_visible else -1)
-            )
+            count_visible(target, 1 if now_visible else -1)
     setattr(target, field, state)
 
 

@@ -13,6 +13,7 @@ from cocreate.dialogue.models import (
     MAX_SHOWN_DEPTH,
     Comment,
     CommentStatus,
+    IdeaUpdate,
     Reaction,
     ReactionKind,
 )
@@ -21,11 +22,17 @@ from cocreate.ideas.models import Idea
 THREADS_PER_PAGE = 30
 
 
-def comments_of(target: Idea | Challenge) -> QuerySet[Comment]:
-    """All comments of an idea, or of a challenge itself (not of its ideas)."""
+Discussed = Idea | Challenge | IdeaUpdate
+
+
+def comments_of(target: Discussed) -> QuerySet[Comment]:
+    """All comments of an idea (not of its updates), of an update, or of a
+    challenge itself (not of its ideas)."""
     qs = Comment.objects.select_related("author")
+    if isinstance(target, IdeaUpdate):
+        return qs.filter(update=target)
     if isinstance(target, Idea):
-        return qs.filter(idea=target)
+        return qs.filter(idea=target, update__isnull=True)
     return qs.filter(challenge=target, idea__isnull=True)
 
 
@@ -54,13 +61,13 @@ def annotate_reactions(comments: list[Comment], user: Any) -> None:
 
 
 def thread_page(
-    target: Idea | Challenge, page_number: Any, user: Any, *, also: Comment | None = None
+    target: Discussed, page_number: Any, user: Any, *, also: Comment | None = None
 ) -> tuple[Page[Comment], list[Comment]]:
     """A page of threads (top-level comments, oldest first) and, in reading order,
     every comment of those threads: each reply right after its parent, siblings
     oldest first. Replies deeper than MAX_SHOWN_DEPTH show at that depth."""
     tops = comments_of(target).filter(root__isnull=True).order_by("pk")
-    if isinstance(target, Idea) and not target.comment_count:
+    if isinstance(target, Idea | IdeaUpdate) and not target.comment_count:
         tops = tops.none()  # the usual case for a new idea: no queries at all
     page = Paginator(tops, THREADS_PER_PAGE).get_page(page_number)
     roots = list(page.object_list)
@@ -102,9 +109,15 @@ def pinned_official(idea: Idea) -> Comment | None:
         return None
     return (
         Comment.objects.select_related("author")
-        .filter(idea=idea, official=True, status=CommentStatus.VISIBLE)
+        .filter(idea=idea, update__isnull=True, official=True, status=CommentStatus.VISIBLE)
         .order_by("-created_at", "-pk")
         .first()
+    )
+
+
+def updates_of(idea: Idea) -> QuerySet[IdeaUpdate]:
+    return (
+        IdeaUpdate.objects.filter(idea=idea).select_related("author").order_by("-created_at", "-pk")
     )
 
 

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Window
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +19,14 @@ from cocreate.core.errors import ActionError
 from cocreate.core.permissions import can, may_flag_in
 from cocreate.core.views import error_page, failed, is_htmx
 from cocreate.dialogue import actions, queries
-from cocreate.dialogue.models import REACTION_LABELS, Comment, CommentStatus, ReactionKind
+from cocreate.dialogue.models import (
+    REACTION_LABELS,
+    Comment,
+    CommentStatus,
+    IdeaUpdate,
+    ReactionKind,
+)
+from cocreate.dialogue.queries import Discussed
 from cocreate.ideas.models import Idea
 
 
@@ -27,16 +35,21 @@ class CommentForm(forms.Form):
         label=gettext_lazy("Your comment"),
         max_length=actions.MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=gettext_lazy("Markdown. Be kind and specific."),
+        help_text=gettext_lazy("Markdown. Be kind and specific. @handle mentions someone."),
     )
     official = forms.BooleanField(label=gettext_lazy("Post as an official answer"), required=False)
 
 
-def _target(request: HttpRequest, kind: str, pk: int) -> Idea | Challenge:
-    target: Idea | Challenge
+def _target(request: HttpRequest, kind: str, pk: int) -> Discussed:
+    target: Discussed
     if kind == "idea":
         target = get_object_or_404(
             Idea.objects.select_related("challenge__community__parent"), pk=pk
+        )
+    elif kind == "update":
+        target = get_object_or_404(
+            IdeaUpdate.objects.select_related("idea__challenge__community__parent", "author"),
+            pk=pk,
         )
     else:
         target = get_object_or_404(Challenge.objects.select_related("community__parent"), pk=pk)
@@ -48,18 +61,22 @@ def _target(request: HttpRequest, kind: str, pk: int) -> Idea | Challenge:
 def _comment(request: HttpRequest, comment_id: int) -> Comment:
     comment = get_object_or_404(
         Comment.objects.select_related(
-            "author", "challenge__community__parent", "idea", "root", "community"
+            "author", "challenge__community__parent", "idea", "update", "root", "community"
         ),
         pk=comment_id,
     )
     if comment.idea is not None:
         comment.idea.challenge = comment.challenge  # one challenge object, already loaded
+        if comment.update is not None:
+            comment.update.idea = comment.idea
     if not can(request.user, "comment.view", comment.idea or comment.challenge):
         raise Http404
     return comment
 
 
-def target_url(target: Idea | Challenge) -> str:
+def target_url(target: Discussed) -> str:
+    if isinstance(target, IdeaUpdate):
+        return reverse("dialogue:update", args=[target.pk])
     if isinstance(target, Idea):
         return reverse("ideas:detail", args=[target.pk])
     return reverse("challenges:detail", args=[target.pk])
@@ -67,8 +84,7 @@ def target_url(target: Idea | Challenge) -> str:
 
 def comment_url(comment: Comment) -> str:
     """Where a comment is read: its page of threads, at its anchor."""
-    target = comment.idea if comment.idea_id else comment.challenge
-    assert target is not None
+    target = discussed(comment)
     root_id = comment.root_id or comment.pk
     before = queries.comments_of(target).filter(root__isnull=True, pk__lt=root_id).count()
     page = before // queries.THREADS_PER_PAGE + 1
@@ -76,18 +92,54 @@ def comment_url(comment: Comment) -> str:
     return f"{target_url(target)}{query}#comment-{comment.pk}"
 
 
+def discussed(comment: Comment) -> Discussed:
+    """The idea, update or challenge whose discussion the comment is in."""
+    target = comment.update or comment.idea or comment.challenge
+    assert target is not None
+    return target
+
+
+def mention_source(community: Any) -> str:
+    """Where the @mention autocomplete (static app.js) looks people up: the API's
+    member search of the community."""
+    return reverse("api:list_members", kwargs={"slug": community.slug})
+
+
+def challenge_of(target: Discussed) -> Challenge:
+    if isinstance(target, IdeaUpdate):
+        return target.idea.challenge
+    return target.challenge if isinstance(target, Idea) else target
+
+
+def comment_form(community: Any, data: Any = None, **kwargs: Any) -> CommentForm:
+    form = CommentForm(data, **kwargs)
+    form.fields["body"].widget.attrs["data-mentions"] = mention_source(community)
+    return form
+
+
 REACTIONS = {"reaction_kinds": ReactionKind.choices, "reaction_labels": REACTION_LABELS}
 
 
-def discussion_context(request: HttpRequest, target: Idea | Challenge) -> dict[str, Any]:
+def discussed_ids(item: Comment | Discussed) -> tuple[int | None, int | None, int | None]:
+    """(challenge, idea, update) ids of a comment's discussion, or of a target's."""
+    if isinstance(item, Comment):
+        return item.challenge_id, item.idea_id, item.update_id
+    if isinstance(item, IdeaUpdate):
+        return item.idea.challenge_id, item.idea_id, item.pk
+    if isinstance(item, Idea):
+        return item.challenge_id, item.pk, None
+    return item.pk, None, None
+
+
+def discussion_context(request: HttpRequest, target: Discussed) -> dict[str, Any]:
     """What the discussion block on an idea or challenge page needs."""
     pinned = queries.pinned_official(target) if isinstance(target, Idea) else None
     page, comments = queries.thread_page(
         target, request.GET.get("cpage"), request.user, also=pinned
     )
     user = request.user
-    form = CommentForm()
-    challenge = target.challenge if isinstance(target, Idea) else target
+    challenge = challenge_of(target)
+    form = comment_form(challenge.community)
     can_comment = can(user, "comment.post", target)
     official = can(user, "comment.post_official", target)
     if not official:
@@ -99,23 +151,43 @@ def discussion_context(request: HttpRequest, target: Idea | Challenge) -> dict[s
         "pinned": pinned,
         "accepted_ids": queries.accepted_ids(comments),
         "comment_count": target.comment_count
-        if isinstance(target, Idea)
+        if isinstance(target, Idea | IdeaUpdate)
         else queries.comments_of(target).filter(status=CommentStatus.VISIBLE).count(),
         # Reacting is allowed wherever commenting is (on visible comments).
         "can_react": can_comment,
         "comment_form": form,
+        "mention_source": form.fields["body"].widget.attrs["data-mentions"],
         "can_comment": can_comment,
         "can_flag": may_flag_in(user, challenge.community),
         "can_post_official": official,
         "comment_target": target,
         "post_url": reverse(
-            "dialogue:post_idea" if isinstance(target, Idea) else "dialogue:post_challenge",
+            "dialogue:post_update"
+            if isinstance(target, IdeaUpdate)
+            else "dialogue:post_idea"
+            if isinstance(target, Idea)
+            else "dialogue:post_challenge",
             args=[target.pk],
         ),
     }
 
 
-def _post(request: HttpRequest, target: Idea | Challenge) -> HttpResponse:
+LATEST_UPDATES = 3
+
+
+def updates_context(request: HttpRequest, idea: Idea) -> dict[str, Any]:
+    """The updates card on an idea page: the latest few and how many in all (one
+    query: the total rides along as a window count), and whether this person may
+    post one."""
+    latest = list(queries.updates_of(idea).annotate(total=Window(Count("pk")))[:LATEST_UPDATES])
+    return {
+        "updates": latest,
+        "update_count": latest[0].total if latest else 0,
+        "can_post_update": can(request.user, "update.post", idea),
+    }
+
+
+def _post(request: HttpRequest, target: Discussed) -> HttpResponse:
     if not can(request.user, "comment.post", target):
         raise PermissionDenied
     parent = None
@@ -125,11 +197,9 @@ def _post(request: HttpRequest, target: Idea | Challenge) -> HttpResponse:
             raise Http404
         parent = get_object_or_404(Comment.objects.select_related("author"), pk=parent_id)
         # Only a visible comment of this very discussion can be replied to (or quoted).
-        idea_id = target.pk if isinstance(target, Idea) else None
-        challenge_id = target.challenge_id if isinstance(target, Idea) else target.pk
-        if (parent.idea_id, parent.challenge_id) != (idea_id, challenge_id) or not parent.visible:
+        if discussed_ids(parent) != discussed_ids(target) or not parent.visible:
             raise Http404
-    form = CommentForm(request.POST or None)
+    form = comment_form(challenge_of(target).community, request.POST or None)
     if not can(request.user, "comment.post_official", target):
         del form.fields["official"]
     context = {"form": form, "target": target, "parent": parent, "back": target_url(target)}
@@ -156,6 +226,11 @@ def post_on_idea(request: HttpRequest, idea_id: int) -> HttpResponse:
 
 
 @login_required
+def post_on_update(request: HttpRequest, update_id: int) -> HttpResponse:
+    return _post(request, _target(request, "update", update_id))
+
+
+@login_required
 def post_on_challenge(request: HttpRequest, challenge_id: int) -> HttpResponse:
     return _post(request, _target(request, "challenge", challenge_id))
 
@@ -169,7 +244,7 @@ def edit(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = _comment(request, comment_id)
     if not can(request.user, "comment.edit", comment):
         raise PermissionDenied
-    form = CommentForm(request.POST or None, initial={"body": comment.body})
+    form = comment_form(comment.community, request.POST or None, initial={"body": comment.body})
     del form.fields["official"]
     context = {"form": form, "comment": comment, "back": comment_url(comment)}
     if request.method == "POST" and form.is_valid():
@@ -188,8 +263,7 @@ def delete(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = _comment(request, comment_id)
     if not can(request.user, "comment.delete", comment):
         raise PermissionDenied
-    target = comment.idea if comment.idea_id else comment.challenge
-    assert target is not None
+    target = discussed(comment)
     try:
         actions.delete_comment(request.user, comment)
     except ActionError as exc:

@@ -43,6 +43,9 @@ REASON_REQUIRED = frozenset({Stage.DECLINED, Stage.ARCHIVED})
 OPEN_STAGES = frozenset({Stage.SUBMITTED, Stage.GATHERING_SUPPORT})
 # Stages whose discussion is closed: the idea lives on elsewhere or ran out of time.
 CLOSED_STAGES = frozenset({Stage.EXPIRED, Stage.MERGED})
+# What idea lists show: visible (not hidden or removed by moderators) and not merged
+# into another idea. queries.idea_list filters exactly this; the list indexes hold it.
+LISTED = models.Q(moderation="visible") & ~models.Q(stage=Stage.MERGED)
 
 
 class SupportLadder(models.Model):
@@ -130,10 +133,20 @@ class Idea(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["challenge", "stage"]),
-            models.Index(fields=["challenge", "-support_count"]),
-            models.Index(fields=["challenge", "-hot_score"]),
-            models.Index(fields=["challenge", "-created_at"]),
-            models.Index(fields=["challenge", "-comment_count"]),
+            # One per list order, holding only listed ideas (queries.idea_list without
+            # a stage filter), with the id tie-break: the page is an index range scan
+            # and the count an index-only scan, however many ideas are hidden or merged.
+            *[
+                models.Index(
+                    fields=["challenge", order, "-id"], condition=LISTED, name=f"idea_list_{name}"
+                )
+                for name, order in (
+                    ("hot", "-hot_score"),
+                    ("top", "-support_count"),
+                    ("new", "-created_at"),
+                    ("discussed", "-comment_count"),
+                )
+            ],
             models.Index(fields=["stage", "deadline_at"]),
         ]
 

@@ -11,7 +11,14 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from cocreate.challenges.models import Challenge
-from cocreate.ideas.models import CoAuthor, CoAuthorStatus, Idea, StageChange, Support
+from cocreate.ideas.models import (
+    LISTED,
+    CoAuthor,
+    CoAuthorStatus,
+    Idea,
+    StageChange,
+    Support,
+)
 
 SORTS = {
     "hot": ("-hot_score", "-pk"),
@@ -31,9 +38,9 @@ def idea_list(
     q: str = "",
 ) -> QuerySet[Idea]:
     # Hidden and removed ideas are the moderators' business (their queue), no one's list.
-    qs = Idea.objects.filter(challenge=challenge, moderation="visible").select_related("author")
+    qs = Idea.objects.filter(challenge=challenge).select_related("author")
     # A merged duplicate lives on through its target: listed only when asked for.
-    qs = qs.filter(stage=stage) if stage else qs.exclude(stage="merged")
+    qs = qs.filter(moderation="visible", stage=stage) if stage else qs.filter(LISTED)
     if language:
         qs = qs.filter(language=language)
     if tag:

@@ -20,7 +20,7 @@ from cocreate.challenges.models import Challenge
 from cocreate.core.errors import ActionError, Invalid
 from cocreate.core.permissions import can, is_author
 from cocreate.core.views import error_page, failed, is_htmx
-from cocreate.dialogue.views import discussion_context
+from cocreate.dialogue.views import discussion_context, updates_context
 from cocreate.ideas import actions, ladder, queries
 from cocreate.ideas.models import (
     CoAuthor,
@@ -179,6 +179,7 @@ def idea_detail(request: HttpRequest, idea_id: int) -> HttpResponse:
         {
             **_support_context(request, idea),
             **discussion_context(request, idea),
+            **updates_context(request, idea),
             "authors": ([idea.author] if idea.author else [])
             + [c.user for c in getattr(idea, "accepted_coauthors", [])],
             "timeline": queries.timeline(idea),

@@ -17,7 +17,7 @@ from cocreate.challenges.models import Challenge
 from cocreate.core.consumers import consumer
 from cocreate.core.models import Event
 from cocreate.core.permissions import can
-from cocreate.dialogue.models import Comment
+from cocreate.dialogue.models import Comment, IdeaUpdate
 from cocreate.ideas.models import Idea
 from cocreate.notifications import actions, emails
 from cocreate.notifications.models import EmailMode, Follow, Kind, Notification, Preference
@@ -83,7 +83,7 @@ def _deliver(
         with transaction.atomic():
             notification = (
                 Notification.objects.select_for_update(of=("self",))
-                .select_related("user", "actor", "idea", "challenge", "comment")
+                .select_related("user", "actor", "idea", "challenge", "comment", "update")
                 .filter(pk=pk, emailed_at__isnull=True)
                 .first()
             )
@@ -143,9 +143,13 @@ def on_supported(event: Event) -> None:
         actions.follow_quietly(event.actor, idea=idea)
 
 
+def _mentioned(event: Event) -> set[int]:
+    return {int(pk) for pk in event.data.get("mentioned") or []}
+
+
 def on_comment(event: Event) -> None:
     comment = (
-        Comment.objects.select_related("challenge__community", "idea", "parent", "author")
+        Comment.objects.select_related("challenge__community", "idea", "update", "parent", "author")
         .filter(pk=event.target_id or 0)
         .first()
     )
@@ -165,16 +169,49 @@ def on_comment(event: Event) -> None:
             not isinstance(target, Idea) or can(user, "idea.view", target)
         )
 
-    about = {"comment": comment, "idea": comment.idea, "challenge": comment.challenge}
+    about = {
+        "comment": comment,
+        "idea": comment.idea,
+        "update": comment.update,
+        "challenge": comment.challenge,
+    }
+    # Each person hears of an event once, by its most personal reason: being
+    # mentioned, then being replied to, then following.
+    mentioned = _mentioned(event)
+    _deliver(event, Kind.MENTION, mentioned, can_see=can_see, **about)
+    if event.kind != "comment.posted":
+        return  # an edit notifies only the people it newly mentions
     replied_to = comment.parent.author_id if comment.parent is not None else None
-    if replied_to:
+    if replied_to and replied_to not in mentioned:
         _deliver(event, Kind.REPLY, {replied_to}, can_see=can_see, **about)
     followers = (
         _followers(idea=target) if isinstance(target, Idea) else _followers(challenge=target)
     )
-    followers.discard(replied_to or 0)
+    followers -= mentioned | {replied_to or 0}
     kind = Kind.OFFICIAL_ANSWER if comment.official else Kind.COMMENT
     _deliver(event, kind, followers, can_see=can_see, **about)
+
+
+def on_update(event: Event) -> None:
+    update = (
+        IdeaUpdate.objects.select_related("idea__challenge__community", "author")
+        .filter(pk=event.target_id or 0)
+        .first()
+    )
+    if update is None:
+        return
+    idea = update.idea
+    about = {"idea": idea, "update": update, "challenge": idea.challenge}
+
+    def can_see(user: User) -> bool:
+        return can(user, "idea.view", idea)
+
+    mentioned = _mentioned(event)
+    _deliver(event, Kind.MENTION, mentioned, can_see=can_see, **about)
+    if event.kind == "update.posted":
+        _deliver(
+            event, Kind.IDEA_UPDATE, _followers(idea=idea) - mentioned, can_see=can_see, **about
+        )
 
 
 def on_challenge_published(event: Event) -> None:
@@ -199,6 +236,9 @@ HANDLERS: dict[str, Callable[[Event], None]] = {
     "idea.milestone_reached": on_idea_event(Kind.MILESTONE),
     "idea.supported": on_supported,
     "comment.posted": on_comment,
+    "comment.edited": on_comment,
+    "update.posted": on_update,
+    "update.edited": on_update,
     "challenge.published": on_challenge_published,
 }
 

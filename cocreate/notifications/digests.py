@@ -45,7 +45,9 @@ def send_due(now: datetime | None = None) -> int:
                 continue
             pending = list(
                 Notification.objects.filter(user=user, emailed_at__isnull=True)
-                .select_related("actor", "idea__challenge__community", "challenge", "comment")
+                .select_related(
+                    "actor", "idea__challenge__community", "challenge", "comment", "update"
+                )
                 .order_by("created_at", "pk")
             )
             items = [n for n in pending if queries.shown(n, user)]

@@ -88,6 +88,8 @@ class Kind(models.TextChoices):
     REPLY = "reply", _("Replies to your comments")
     OFFICIAL_ANSWER = "official_answer", _("Official answers where you follow")
     CHALLENGE_PUBLISHED = "challenge_published", _("New challenges in communities you follow")
+    MENTION = "mention", _("Someone mentions you")
+    IDEA_UPDATE = "idea_update", _("Updates from the authors of ideas you follow")
 
 
 class Notification(models.Model):
@@ -113,6 +115,9 @@ class Notification(models.Model):
     )
     comment = models.ForeignKey(
         "dialogue.Comment", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    update = models.ForeignKey(
+        "dialogue.IdeaUpdate", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     data = models.JSONField(default=dict, blank=True)
     # When it happened (the event's time), not when the worker got to it.

@@ -22,7 +22,9 @@ def for_user(user: Any) -> QuerySet[Notification]:
     return (
         Notification.objects.filter(user=user)
         .filter(VISIBLE)
-        .select_related("actor", "idea__challenge__community", "challenge__community", "comment")
+        .select_related(
+            "actor", "idea__challenge__community", "challenge__community", "comment", "update"
+        )
     )
 
 
@@ -58,6 +60,8 @@ def describe(n: Notification) -> dict[str, str]:
     url = ""
     if n.comment_id:
         url = reverse("dialogue:permalink", args=[n.comment_id])
+    elif n.update_id:
+        url = reverse("dialogue:update", args=[n.update_id])
     elif n.idea_id:
         url = reverse("ideas:detail", args=[n.idea_id])
     elif n.challenge_id:
@@ -65,6 +69,8 @@ def describe(n: Notification) -> dict[str, str]:
     excerpt = ""
     if n.comment is not None and n.comment.visible:
         excerpt = n.comment.body[:280]
+    elif n.update is not None:
+        excerpt = n.update.body[:280]
     values = {"actor": actor, "title": title, "challenge": challenge}
     if n.kind == Kind.IDEA_SUBMITTED:
         text = _("%(actor)s submitted “%(title)s” to %(challenge)s") % values
@@ -84,6 +90,17 @@ def describe(n: Notification) -> dict[str, str]:
         text = _("%(actor)s replied to your comment on “%(title)s”") % values
     elif n.kind == Kind.OFFICIAL_ANSWER:
         text = _("%(actor)s answered officially on “%(title)s”") % values
+    elif n.kind == Kind.MENTION:
+        if n.comment_id:
+            text = _("%(actor)s mentioned you in a comment on “%(title)s”") % values
+        else:
+            text = _("%(actor)s mentioned you in an update on “%(title)s”") % values
+    elif n.kind == Kind.IDEA_UPDATE:
+        update_title = n.update.title if n.update is not None else ""
+        text = _("%(actor)s posted an update on “%(title)s”: %(update)s") % {
+            **values,
+            "update": update_title,
+        }
     elif n.kind == Kind.COMMENT:
         text = _("%(actor)s commented on “%(title)s”") % values
     else:

@@ -70,7 +70,7 @@ def test_question_reply_official_answer_reaction_and_accept(
     owner.goto(f"/ideas/{idea.pk}/")
     owner_discussion = owner.locator("#discussion")
     owner_discussion.locator("textarea[name=body]").last.fill(official)
-    owner_discussion.locator("input[name=official]").check()
+    owner_discussion.locator("#id_official").check()
     owner_discussion.get_by_role("button", name=say(language, "Post comment")).click()
     pinned = owner.locator("section.pinned")
     expect(pinned).to_contain_text(official)

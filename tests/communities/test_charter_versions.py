@@ -231,7 +231,11 @@ def test_api_lists_versions_newest_first_with_related(community, owner, api_clie
     assert body["count"] == 2
     assert [v["number"] for v in body["items"]] == [2, 1]
     newest = body["items"][0]
-    assert newest["author"] == {"id": owner.pk, "display_name": "Olga Owner"}
+    assert newest["author"] == {
+        "id": owner.pk,
+        "display_name": "Olga Owner",
+        "handle": "olga_owner",
+    }
     assert newest["summary"] == "tweak"
     assert newest["created_at"]
     assert newest["html"]["mission"] == "<p>Second</p>\n"

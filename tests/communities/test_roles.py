@@ -330,6 +330,10 @@ def test_api_members_list_filters_by_role(community, owner, staff, moderator, me
     url = f"{API}/communities/{community.slug}/members"
     body = client_for(None).get(url, {"role": "moderator"}).json()
     assert body["count"] == 1
-    assert body["items"][0]["user"] == {"id": moderator.pk, "display_name": "Mo Moderator"}
+    assert body["items"][0]["user"] == {
+        "id": moderator.pk,
+        "display_name": "Mo Moderator",
+        "handle": moderator.handle,
+    }
     assert body["items"][0]["role"] == "moderator"
     assert client_for(None).get(url).json()["count"] == 4

@@ -30,6 +30,12 @@ a reply (`orphan`, by the proposer); the member's `expired_comment` on
 itself, answered by the proposer (`answer`, accepted); the proposer's
 `review_comment` on `review_idea`; staff2's `priv_comment` on `priv_idea`.
 
+Updates (tests/core/grid_updates.py): the member's `update` on `idea`, with the
+proposer's `update_comment`; the owner's `coauthor_update` on `staff_idea` (as its
+accepted co-author); the member's `expired_update` on `expired_idea` (posted before
+it expired), `review_update` on `review_idea` and `hidden_update` on `hidden_idea`;
+staff2's `priv_update` on `priv_idea`.
+
 Moderation (tests/core/grid_moderation.py): `hidden_idea`, the member's idea in
 `challenge` hidden by three flags (staff2's, the muted and the banned member's),
 pending review; `hidden_comment`, the proposer's comment on `idea` hidden the same
@@ -71,6 +77,7 @@ from cocreate.dialogue.models import (
     CommentStatus,
     CommentVersion,
     Flag,
+    IdeaUpdate,
     ModerationAction,
     ModerationEntry,
     Reaction,
@@ -150,6 +157,13 @@ class IdeaWorld:
     hidden_idea_comment: Comment
     muted: User
     banned: User
+    update: IdeaUpdate
+    update_comment: Comment
+    coauthor_update: IdeaUpdate
+    expired_update: IdeaUpdate
+    review_update: IdeaUpdate
+    hidden_update: IdeaUpdate
+    priv_update: IdeaUpdate
 
 
 @functools.cache
@@ -167,14 +181,23 @@ def _picture(idea: Idea, by: User, alt: str) -> IdeaImage:
 
 
 def _comment(
-    on: Idea | Challenge, by: User, body: str, parent: Comment | None = None, **kwargs: Any
+    on: Idea | Challenge | IdeaUpdate,
+    by: User,
+    body: str,
+    parent: Comment | None = None,
+    **kwargs: Any,
 ) -> Comment:
-    """An unsaved comment on an idea or on a challenge itself (a reply when `parent`)."""
-    challenge = on.challenge if isinstance(on, Idea) else on
+    """An unsaved comment on an idea, an idea's update or a challenge itself (a reply
+    when `parent`)."""
+    update = on if isinstance(on, IdeaUpdate) else None
+    idea = update.idea if update else on if isinstance(on, Idea) else None
+    challenge = idea.challenge if idea else on
+    assert isinstance(challenge, Challenge)
     return Comment(
         community=challenge.community,
         challenge=challenge,
-        idea=on if isinstance(on, Idea) else None,
+        idea=idea,
+        update=update,
         parent=parent,
         root=(parent.root or parent) if parent else None,
         depth=parent.depth + 1 if parent else 0,
@@ -332,6 +355,36 @@ def _moderation(
         ]
     )
     return {"muted": muted, "banned": banned}
+
+
+def _updates(s: Scenario, **ideas: Idea) -> dict[str, Any]:
+    """The updates of the world and the one comment on them (see the module
+    docstring)."""
+    member = s.user("member")
+    plan = [
+        ("update", "idea", member, "A linen shade"),
+        ("coauthor_update", "staff_idea", s.user("owner"), "Folded in the factory"),
+        ("expired_update", "expired_idea", member, "Lighter glass"),
+        ("review_update", "review_idea", member, "Rocks less"),
+        ("hidden_update", "hidden_idea", member, "More coupons"),
+        ("priv_update", "priv_idea", s.staff2, "Quieter"),
+    ]
+    made = IdeaUpdate.objects.bulk_create(
+        IdeaUpdate(
+            idea=ideas[idea],
+            author=by,
+            title=title,
+            body=f"{title}: more soon.",
+            body_html=f"<p>{title}: more soon.</p>",
+            comment_count=1 if name == "update" else 0,
+        )
+        for name, idea, by, title in plan
+    )
+    found: dict[str, Any] = {name: u for (name, *_rest), u in zip(plan, made, strict=True)}
+    comment = _comment(found["update"], s.proposer, "Will it come in blue?")
+    comment.save()
+    CommentVersion.objects.create(comment=comment, number=1, body=comment.body, editor=s.proposer)
+    return {**found, "update_comment": comment}
 
 
 def build_world(s: Scenario) -> IdeaWorld:
@@ -545,6 +598,15 @@ def build_world(s: Scenario) -> IdeaWorld:
     )
     comments = _discussions(s, idea, expired, challenge, review_idea, priv_idea, hidden_idea)
     moderation = _moderation(s, hidden_idea, comments["hidden_comment"], comments["reply"])
+    updates = _updates(
+        s,
+        idea=idea,
+        staff_idea=staff_idea,
+        expired_idea=expired,
+        review_idea=review_idea,
+        hidden_idea=hidden_idea,
+        priv_idea=priv_idea,
+    )
     return IdeaWorld(
         challenge=challenge,
         draft=draft,
@@ -568,6 +630,7 @@ def build_world(s: Scenario) -> IdeaWorld:
         hidden_idea=hidden_idea,
         **comments,
         **moderation,
+        **updates,
     )
 
 

@@ -8,11 +8,11 @@ Each operation runs twice: anonymously, and with the API token of a site-staff
 user who owns a seeded community. Half of the generated requests get the path
 parameters of real seeded objects (the community, a member, a pending application,
 an invitation, the token, an idea and one of its pictures, a comment and a
-reaction to it, a hidden idea and comment, a mute to lift ...) so that the
-authenticated paths - edits, decisions, role changes, removals, sanctions - run for
-real. Every request runs inside a savepoint that is rolled back afterwards, so one
-example cannot change what the next one sees (a revoked token or a removed member
-does not leak)."""
+reaction to it, an update, a hidden idea and comment, a mute to lift, a webhook
+endpoint and a finished delivery ...) so that the authenticated paths - edits,
+decisions, role changes, removals, sanctions - run for real. Every request runs
+inside a savepoint that is rolled back afterwards, so one example cannot change
+what the next one sees (a revoked token or a removed member does not leak)."""
 
 from __future__ import annotations
 
@@ -44,11 +44,13 @@ from cocreate.communities import actions as community_actions
 from cocreate.communities.models import Membership, Role
 from cocreate.core.api import api
 from cocreate.dialogue import actions as dialogue_actions
-from cocreate.dialogue import moderation
+from cocreate.dialogue import moderation, updates
 from cocreate.dialogue.models import Comment
 from cocreate.ideas import actions as idea_actions
 from cocreate.ideas.models import Idea
 from cocreate.notifications import actions as notification_actions
+from cocreate.webhooks import actions as webhook_actions
+from cocreate.webhooks.models import Delivery, DeliveryStatus
 from cocreate.wsgi import application
 from tests.accounts.conftest import image_bytes
 from tests.factories import UserFactory, add_member
@@ -111,13 +113,14 @@ def wsgi_in_test_transaction() -> Iterator[None]:
 @pytest.fixture
 def world(db) -> World:
     """A community owned by a site-staff user, with members of several roles, an
-        active and a proposed circle, a second charter version, a pending application,
-        an invitation, ideas with pictures (one of them the site-staff user's own, so
-        editing its pictures succeeds), comments (the site-staff user's own, edited
-        once, with a member's reply; a member's comment on the challenge itself), the
-        site-staff user's reactions to the first two, moderation (an open report, a hidden
-    idea with a hidden comment, a restored comment, the member muted for a week), and
-    an API token."""
+    active and a proposed circle, a second charter version, a pending application,
+    an invitation, ideas with pictures (one of them the site-staff user's own, so
+    editing its pictures succeeds), comments (the site-staff user's own, edited once,
+    with a member's reply; a member's comment on the challenge itself), the site-staff
+    user's reactions to the first two, updates (the site-staff user's own, with a
+    member's comment, and the member's), moderation (an open report, a hidden idea
+    with a hidden comment and an update, a restored comment, the member muted for a
+    week), and an API token."""
     boss = UserFactory(display_name="Sita Site-Staff", is_staff=True)
     community = community_actions.create_community(
         boss,
@@ -210,6 +213,13 @@ def world(db) -> World:
     on_challenge = dialogue_actions.post_comment(member, challenge, body="Any budget?")
     dialogue_actions.react(boss, question, "heart")
     dialogue_actions.react(boss, reply, "thumbs_up")
+    # Updates: the site-staff user's own on their idea (with a member's comment), and
+    # the member's on theirs (the site-staff user may only remove it, with a reason).
+    own_update = updates.post_update(
+        boss, own_idea, title="Prototype ready", body="Lights up at night. 夜里亮。"
+    )
+    dialogue_actions.post_comment(member, own_update, body="Where can I try it?")
+    member_update = updates.post_update(member, idea, title="New hinge", body="It folds flatter.")
     # Moderation: the moderator reports the member's reply (open in the queue), the
     # member's duplicate and a comment on it are hidden pending review, the member
     # is muted for a week (a mute to lift) and the audit log has entries.
@@ -218,6 +228,7 @@ def world(db) -> World:
         member, challenge, title="Cheap locks", body="At example.com.", accept_terms=True
     )
     hidden_comment = dialogue_actions.post_comment(moderator, hidden, body="Spam?")
+    hidden_update = updates.post_update(member, hidden, title="Sale", body="Even cheaper.")
     Idea.objects.filter(pk=hidden.pk).update(moderation="hidden")
     Comment.objects.filter(pk=hidden_comment.pk).update(status="hidden")
     moderation.flag(moderator, on_challenge, reason="spam")
@@ -231,6 +242,21 @@ def world(db) -> World:
     )
     token, raw = create_token(boss, name="contract")
     follow = notification_actions.follow(boss, idea=idea)
+    # Webhooks (a refused loopback port: nothing is sent inside the test's
+    # transaction): the community's endpoint with a finished (failed) test delivery
+    # to redeliver, and the circle's, turned off, with a pending one (409).
+    hook = webhook_actions.create_endpoint(
+        boss, community, url="http://127.0.0.1:9/hook", kinds=["idea.submitted"]
+    )
+    finished = webhook_actions.send_test(boss, hook)
+    Delivery.objects.filter(pk=finished.pk).update(
+        status=DeliveryStatus.FAILED, attempts=13, response_status=500, error="HTTP 500"
+    )
+    circle_hook = webhook_actions.create_endpoint(
+        boss, circle, url="http://127.0.0.1:9/night", kinds=["comment.posted"]
+    )
+    waiting = webhook_actions.send_test(boss, circle_hook)
+    webhook_actions.update_endpoint(boss, circle_hook, active=False)
     base = {
         "follow_id": follow.pk,
         "key": "pilot",
@@ -241,6 +267,8 @@ def world(db) -> World:
         # The site-staff user's own comment, and the reaction they gave it.
         "comment_id": question.pk,
         "kind": "heart",
+        # The site-staff user's own update (with a member's comment).
+        "update_id": own_update.pk,
         # DELETE .../sanction/{kind}: the member's mute, lifted (see test_api).
         "sanction": "mute",
         "slug": community.slug,
@@ -250,6 +278,8 @@ def world(db) -> World:
         "code": invitation.code,
         "token_id": token.pk,
         "number": 2,
+        "endpoint_id": hook.pk,
+        "delivery_id": str(finished.pk),
     }
     return World(
         token=raw,
@@ -265,8 +295,13 @@ def world(db) -> World:
                 # A member's reply to the site-staff user (who may accept it).
                 "comment_id": reply.pk,
                 "kind": "thumbs_up",
+                # The member's update: the site-staff user removes it as a moderator.
+                "update_id": member_update.pk,
                 # The moderator is not banned: nothing to lift (409).
                 "sanction": "ban",
+                # A turned-off endpoint: no tests or redeliveries (409).
+                "endpoint_id": circle_hook.pk,
+                "delivery_id": str(waiting.pk),
             },
             {
                 **base,
@@ -280,12 +315,15 @@ def world(db) -> World:
                 "kind": "idea",
                 # Sanctioning oneself: 403.
                 "sanction": "mute",
+                # Another endpoint's delivery: 404.
+                "delivery_id": str(waiting.pk),
             },
             {
                 **base,
                 # Hidden content: the site-staff user moderates it.
                 "idea_id": hidden.pk,
                 "comment_id": hidden_comment.pk,
+                "update_id": hidden_update.pk,
                 "user_id": moderator.pk,
                 "sanction": "mute",
             },
@@ -342,6 +380,33 @@ def test_huge_integer_query_values_are_answered_without_5xx(
             continue
         case.validate_response(response, checks=CHECKS, headers=headers)
     assert server_errors == []
+
+
+NUL_REQUESTS = [
+    ("POST", "/communities/contract-cargo/decision", {"approve": True, "message": "a\x00b"}),
+    ("PATCH", "/communities/contract-riders", {"description": "a\x00b"}),
+    ("PATCH", "/updates/{update_id}", {"title": "Ready", "body": "a\x00b"}),
+    ("POST", "/updates/{update_id}/comments", {"body": "a\x00b"}),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), NUL_REQUESTS)
+def test_nul_characters_are_answered_without_5xx(
+    method: str, path: str, body: dict[str, Any], world: World, client
+):
+    """A NUL character in a text field is refused with 422 naming the field, never
+    a 500 (PostgreSQL cannot store it), on both databases alike."""
+    url = "/api/v1" + path.format(update_id=world.path_parameters[0]["update_id"])
+    response = client.generic(
+        method,
+        url,
+        json.dumps(body),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {world.token}"},
+    )
+    assert response.status_code == 422, response.content
+    fields = response.json()["error"]["fields"]
+    assert set(fields) <= set(body), fields
 
 
 def test_every_integer_query_parameter_is_bounded():

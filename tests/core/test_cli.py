@@ -524,9 +524,15 @@ def test_demo_discussions_follow_the_rules_and_keep_counts_exact(demo):
     ideas = demo.ideas_sql()
     wrong = demo.value(
         f"SELECT COUNT(*) FROM ideas_idea i WHERE i.id IN ({ideas}) AND i.comment_count != "
-        "(SELECT COUNT(*) FROM dialogue_comment c WHERE c.idea_id = i.id)"
+        "(SELECT COUNT(*) FROM dialogue_comment c WHERE c.idea_id = i.id AND c.update_id IS NULL)"
     )
     assert wrong == 0
+    # Comments on an update count on the update, not on its idea.
+    wrong_updates = demo.value(
+        "SELECT COUNT(*) FROM dialogue_ideaupdate u WHERE u.comment_count != "
+        "(SELECT COUNT(*) FROM dialogue_comment c WHERE c.update_id = u.id)"
+    )
+    assert wrong_updates == 0
     wrong_replies = demo.value(
         "SELECT COUNT(*) FROM dialogue_comment p WHERE p.community_id = ? AND p.reply_count != "
         "(SELECT COUNT(*) FROM dialogue_comment c WHERE c.parent_id = p.id)",

@@ -3,7 +3,8 @@ seven roles. Allowed roles must succeed; everyone else must be refused (login
 redirect, 401, 403 or 404, never a 500) with nothing changed in the database. A GET
 never changes anything, whoever sends it. A route missing from the grid (see
 tests/core/grid_data.py, tests/core/grid_ideas.py, tests/core/grid_dialogue.py,
-tests/core/grid_moderation.py and tests/core/grid_notifications.py) fails
+tests/core/grid_updates.py, tests/core/grid_moderation.py,
+tests/core/grid_notifications.py and tests/core/grid_webhooks.py) fails
 `test_every_route_and_api_operation_is_in_the_grid`.
 """
 
@@ -38,7 +39,14 @@ from cocreate.communities.models import (
     Membership,
 )
 from cocreate.core.api import api as ninja_api
-from cocreate.dialogue.models import Comment, CommentVersion, Flag, ModerationEntry, Reaction
+from cocreate.dialogue.models import (
+    Comment,
+    CommentVersion,
+    Flag,
+    IdeaUpdate,
+    ModerationEntry,
+    Reaction,
+)
 from cocreate.ideas.models import (
     CoAuthor,
     CustomStage,
@@ -51,14 +59,25 @@ from cocreate.ideas.models import (
     SupportLadder,
 )
 from cocreate.notifications.models import Follow, Notification, Preference
+from cocreate.webhooks.models import Delivery, Endpoint
 from tests.core.grid_data import GRID as COMMUNITY_GRID
 from tests.core.grid_data import ROLES, Case, Scenario, build_scenario
 from tests.core.grid_dialogue import DIALOGUE_GRID
 from tests.core.grid_ideas import IDEA_GRID, build_world
 from tests.core.grid_moderation import MODERATION_GRID
 from tests.core.grid_notifications import NOTIFICATION_GRID
+from tests.core.grid_updates import UPDATE_GRID
+from tests.core.grid_webhooks import WEBHOOK_GRID
 
-GRID: list[Case] = COMMUNITY_GRID + IDEA_GRID + DIALOGUE_GRID + MODERATION_GRID + NOTIFICATION_GRID
+GRID: list[Case] = (
+    COMMUNITY_GRID
+    + IDEA_GRID
+    + DIALOGUE_GRID
+    + UPDATE_GRID
+    + MODERATION_GRID
+    + NOTIFICATION_GRID
+    + WEBHOOK_GRID
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -98,8 +117,11 @@ HASHED_MODELS = [
     Comment,
     CommentVersion,
     Reaction,
+    IdeaUpdate,
     Flag,
     ModerationEntry,
+    Endpoint,
+    Delivery,
 ]
 
 

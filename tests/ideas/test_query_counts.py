@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cocreate.challenges import actions as challenge_actions
 from cocreate.dialogue import actions as dialogue
+from cocreate.dialogue import updates
 from cocreate.ideas import actions
 from cocreate.ideas.models import Idea
 from tests.accounts.conftest import image_bytes
@@ -73,6 +74,15 @@ def grow(challenge, idea, author, staff, make_members, n: int) -> None:
         on_challenge = dialogue.post_comment(writer, challenge, body="About the brief")
         dialogue.post_comment(staff, challenge, body="Answer", parent=on_challenge)
         dialogue.react(fan, on_challenge, "idea")
+    # Updates (a day's allowance per idea), one mentioning a member, with a comment.
+    for number in range(2):
+        update = updates.post_update(
+            author,
+            Idea.objects.get(pk=idea.pk),
+            title=f"Progress {n}.{number}",
+            body=f"Thanks @{fan.handle}!",
+        )
+        dialogue.post_comment(fan, update, body="Great news")
 
 
 def count(client, url: str) -> int:
@@ -93,8 +103,8 @@ PAGES = [
 # (Signed-in pages add the session, user and role lookups, the API the token lookup;
 # also the header's unread notifications and whether the member follows the challenge
 # or idea. Both pages carry a discussion: a count, the page of threads, their replies
-# and two reaction queries. The idea page reads its accepted co-authors twice:
-# constant, but room to trim.)
+# and two reaction queries; the idea page also its latest updates. The idea page reads
+# its accepted co-authors twice: constant, but room to trim.)
 EXPECTED = {
     ("challenge page", "anonymous"): 16,
     ("challenge page", "member"): 22,
@@ -102,15 +112,15 @@ EXPECTED = {
     ("challenge page, top", "anonymous"): 16,
     ("challenge page, top", "member"): 22,
     ("challenge page, top", "staff"): 22,
-    ("idea page", "anonymous"): 15,
-    ("idea page", "member"): 25,
-    ("idea page", "staff"): 26,
+    ("idea page", "anonymous"): 16,
+    ("idea page", "member"): 26,
+    ("idea page", "staff"): 27,
     ("api idea list", "anonymous"): 5,
     ("api idea list", "member"): 6,
     ("api idea list", "staff"): 6,
     ("challenge page", "author"): 22,
     ("challenge page, top", "author"): 22,
-    ("idea page", "author"): 26,
+    ("idea page", "author"): 27,
     ("api idea list", "author"): 6,
 }
 

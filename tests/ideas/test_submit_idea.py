@@ -126,7 +126,9 @@ def test_api_submit_returns_the_idea_json(challenge, member, api_client):
     assert body["title"] == "Refill"
     assert body["stage"] == "gathering_support"
     assert body["support_count"] == 0
-    assert body["authors"] == [{"id": member.pk, "display_name": member.display_name}]
+    assert body["authors"] == [
+        {"id": member.pk, "display_name": member.display_name, "handle": member.handle}
+    ]
     assert body["parent"] is None
     assert body["tags"] == ["a", "b"]
     assert "<strong>Refill</strong>" in body["body_html"]

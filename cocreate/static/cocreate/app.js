@@ -138,4 +138,124 @@
     setNav(toggle, false);
     toggle.focus();
   });
+  /* (d) @mention autocomplete: <textarea data-mentions="/api/v1/communities/x/members">.
+   * Typing "@li" asks the community's member search and offers a listbox
+   * (arrows, Enter or Tab to choose, Escape to close); choosing inserts
+   * "@handle ". Names are set with textContent, never as HTML. Without
+   * JavaScript, typing @handle by hand works the same. */
+  const MENTION_BEFORE_CARET = /(^|[^A-Za-z0-9_@\/.+-])@([A-Za-z0-9_]{1,30})$/;
+  let mention = null; // {textarea, menu, start, items, active, timer, query}
+
+  function closeMentions() {
+    if (!mention) return;
+    window.clearTimeout(mention.timer);
+    mention.menu.remove();
+    mention.textarea.setAttribute('aria-expanded', 'false');
+    mention.textarea.removeAttribute('aria-activedescendant');
+    mention = null;
+  }
+
+  function highlight(index) {
+    if (!mention || !mention.items.length) return;
+    mention.active = (index + mention.items.length) % mention.items.length;
+    Array.prototype.forEach.call(mention.menu.children, function (li, i) {
+      li.setAttribute('aria-selected', i === mention.active ? 'true' : 'false');
+    });
+    mention.textarea.setAttribute('aria-activedescendant', mention.menu.children[mention.active].id);
+  }
+
+  function chooseMention(index) {
+    if (!mention || !mention.items[index]) return;
+    const ta = mention.textarea;
+    const handle = mention.items[index].handle;
+    const caret = ta.selectionStart;
+    ta.value = ta.value.slice(0, mention.start) + '@' + handle + ' ' + ta.value.slice(caret);
+    const at = mention.start + handle.length + 2;
+    ta.setSelectionRange(at, at);
+    closeMentions();
+    ta.focus();
+  }
+
+  function showMentions(textarea, start, people) {
+    if (!mention || mention.textarea !== textarea) return;
+    mention.items = people;
+    mention.start = start;
+    mention.menu.textContent = '';
+    if (!people.length) { mention.menu.hidden = true; return; }
+    people.forEach(function (person, i) {
+      const li = document.createElement('li');
+      li.id = mention.menu.id + '-' + i;
+      li.setAttribute('role', 'option');
+      li.dataset.index = String(i);
+      const name = document.createElement('span');
+      name.textContent = person.display_name;
+      const handle = document.createElement('span');
+      handle.className = 'muted';
+      handle.textContent = ' @' + person.handle;
+      li.appendChild(name);
+      li.appendChild(handle);
+      mention.menu.appendChild(li);
+    });
+    mention.menu.hidden = false;
+    textarea.setAttribute('aria-expanded', 'true');
+    highlight(0);
+  }
+
+  document.addEventListener('input', function (event) {
+    const ta = event.target;
+    if (!(ta instanceof HTMLTextAreaElement) || !ta.dataset.mentions) return;
+    const before = ta.value.slice(0, ta.selectionStart);
+    const found = MENTION_BEFORE_CARET.exec(before);
+    if (!found) { closeMentions(); return; }
+    const query = found[2];
+    const start = before.length - query.length - 1;
+    if (!mention || mention.textarea !== ta) {
+      closeMentions();
+      const menu = document.createElement('ul');
+      menu.className = 'mention-menu';
+      menu.id = 'mentions-' + (ta.id || 'box');
+      menu.setAttribute('role', 'listbox');
+      menu.hidden = true;
+      ta.insertAdjacentElement('afterend', menu);
+      ta.setAttribute('role', 'combobox');
+      ta.setAttribute('aria-autocomplete', 'list');
+      ta.setAttribute('aria-controls', menu.id);
+      mention = { textarea: ta, menu: menu, start: start, items: [], active: 0, timer: 0 };
+    }
+    window.clearTimeout(mention.timer);
+    mention.timer = window.setTimeout(function () {
+      const url = ta.dataset.mentions + '?page_size=8&q=' + encodeURIComponent(query);
+      fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+        .then(function (r) { return r.ok ? r.json() : { items: [] }; })
+        .then(function (data) {
+          showMentions(ta, start, (data.items || []).map(function (m) { return m.user; }));
+        })
+        .catch(function () { closeMentions(); });
+    }, 150);
+  });
+
+  document.addEventListener('keydown', function (event) {
+    if (!mention || event.target !== mention.textarea || mention.menu.hidden) return;
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      highlight(mention.active + (event.key === 'ArrowDown' ? 1 : -1));
+    } else if (event.key === 'Enter' || event.key === 'Tab') {
+      event.preventDefault();
+      chooseMention(mention.active);
+    } else if (event.key === 'Escape') {
+      event.preventDefault();
+      event.stopPropagation();
+      closeMentions();
+    }
+  }, true);
+
+  document.addEventListener('mousedown', function (event) {
+    const option = event.target.closest && event.target.closest('.mention-menu [role=option]');
+    if (option) {
+      event.preventDefault(); // keep the focus (and caret) in the textarea
+      chooseMention(Number(option.dataset.index));
+    } else if (mention && event.target !== mention.textarea) {
+      closeMentions();
+    }
+  });
 })();

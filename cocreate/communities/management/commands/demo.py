@@ -10,7 +10,11 @@ answer with public reasons. Three challenges end up in their submission, support
 and review phases today; with the idea box they hold 300 ideas. Members discuss
 them as they go: questions that the authors answer (and the askers accept),
 suggestions, agreement and worries, reactions, and official answers from the staff
-and employees, on the ideas and on the challenges' briefs."""
+and employees, on the ideas and on the challenges' briefs; some replies @mention the
+person they answer. The authors of the popular ideas, and of those the staff took
+up, post updates (LEGO Ideas style: home-made versions and prototypes described in
+photos, questions to supporters, milestones, meetings with the team), which draw
+their own comments. Everyone has a handle that reads well (pinyin for Chinese names)."""
 
 # The timeline is a list of lambdas that bind loop variables through default
 # arguments; mypy cannot infer the type of such lambdas, so that check is off here.
@@ -31,6 +35,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from cocreate.accounts import handles
 from cocreate.accounts.models import User
 from cocreate.challenges import actions as challenge_actions
 from cocreate.challenges.models import Challenge
@@ -40,7 +45,8 @@ from cocreate.communities.models import Community, Membership, Role
 from cocreate.core.errors import ActionError
 from cocreate.core.permissions import can, forget_roles
 from cocreate.dialogue import actions as dialogue_actions
-from cocreate.dialogue.models import Comment
+from cocreate.dialogue import updates as idea_updates
+from cocreate.dialogue.models import Comment, IdeaUpdate
 from cocreate.ideas import actions as idea_actions
 from cocreate.ideas.models import Idea
 
@@ -131,6 +137,42 @@ PEOPLE: list[tuple[str, str, str]] = [
     ("马丽娜", "喜欢给自行车拍视频。", "zh-hans"),
     ("Arjun Mehta", "Commuter; wants better locks.", "en"),
 ]
+
+# Handles for @mentions that read well: pinyin for the Chinese names (the site would
+# otherwise pick "member" and a number); Latin names get theirs from the name itself.
+HANDLES = {
+    "陈思远": "chensiyuan",
+    "李晓雯": "lixiaowen",
+    "王浩然": "wanghaoran",
+    "赵雨桐": "zhaoyutong",
+    "孙立": "sunli",
+    "周敏": "zhoumin",
+    "刘建国": "liujianguo",
+    "张可欣": "zhangkexin",
+    "黄子轩": "huangzixuan",
+    "吴佳怡": "wujiayi",
+    "郑凯": "zhengkai",
+    "林若曦": "linruoxi",
+    "何志强": "hezhiqiang",
+    "高雅": "gaoya",
+    "罗斌": "luobin",
+    "谢婉婷": "xiewanting",
+    "韩磊": "hanlei",
+    "冯晨": "fengchen",
+    "邓美玲": "dengmeiling",
+    "曹宇": "caoyu",
+    "彭静": "pengjing",
+    "蒋涛": "jiangtao",
+    "沈悦": "shenyue",
+    "丁浩": "dinghao",
+    "许诺": "xunuo",
+    "唐亮": "tangliang",
+    "范琳": "fanlin",
+    "宋杰": "songjie",
+    "马丽娜": "malina",
+    "钱多多": "qianduoduo",
+    "叶青": "yeqing",
+}
 
 ROLES = (
     [Role.STAFF] * 3 + [Role.MODERATOR] * 3 + [Role.EMPLOYEE] * 5 + [Role.PARTNER] * 3
@@ -285,6 +327,8 @@ class IdeaPlan:
     title: str = ""
     body: str = ""
     tags: list[str] = field(default_factory=list)
+    coauthor_at: float | None = None  # when the co-author accepted
+    backers: list[tuple[float, str]] = field(default_factory=list)  # (day, supporter)
 
 
 class _Planner:
@@ -649,6 +693,8 @@ class CommentPlan:
     kind: str = "question"  # what it says: chooses the reactions it gets
     accept_at: float | None = None  # when the thread's asker marks this reply as the answer
     reactions: list[tuple[float, str, str]] = field(default_factory=list)  # (day, who, kind)
+    update: UpdatePlan | None = None  # a comment on one of the idea's updates
+    mention: str | None = None  # who it starts by @mentioning
 
     @property
     def root(self) -> CommentPlan:
@@ -776,6 +822,7 @@ class _Discussions:
         where: str = "",
         parent: CommentPlan | None = None,
         official: bool = False,
+        update: UpdatePlan | None = None,
     ) -> CommentPlan:
         comment = CommentPlan(
             day=day,
@@ -786,6 +833,7 @@ class _Discussions:
             parent=parent,
             official=official,
             kind=kind,
+            update=update,
         )
         self.comments.append(comment)
         self._reactions(comment)
@@ -956,6 +1004,218 @@ class _Discussions:
                 answer.accept_at = self._after(answer.day, 1.0)
 
 
+# Replies that start by @mentioning someone in their thread (usually the person they
+# answer), and the stage changes that authors post an update about.
+MENTIONING = 0.08
+NEWS_AFTER = {
+    "under_review": "meeting",
+    "accepted": "prototype",
+    "in_progress": "samples",
+    "delivered": "delivered",
+    "declined": "declined",
+}
+DECIDED = {"accepted", "in_progress", "delivered"}
+MILESTONES = {True: (10, 25, 50), False: (20, 30, 40)}  # with the ladder, without
+
+
+def _mention_replies(rng: random.Random, comments: list[CommentPlan]) -> None:
+    """Some replies name someone in their thread: the person they answer, or for a
+    third voice joining in, sometimes whoever asked first."""
+    for comment in comments:
+        if comment.parent is None or rng.random() >= MENTIONING:
+            continue
+        named = comment.parent.author
+        if comment.kind == "remark" and rng.random() < 0.5:
+            named = comment.root.author
+        if named != comment.author:
+            comment.mention = named
+
+
+@dataclass(eq=False)
+class UpdatePlan:
+    """One update posted by an idea's author or co-author. {handle} in the body
+    becomes @ the handle of `mention`."""
+
+    day: float
+    idea: IdeaPlan
+    author: str
+    kind: str
+    title: str
+    body: str
+    mention: str | None = None
+    vote: str = ""  # a question update: "ab" (which version?) or "where" (how do you ride?)
+
+
+class _Updates(_Discussions):
+    """Decides, from its own seeded generator (ideas and discussions stay as they
+    were), which ideas' authors post updates, LEGO Ideas style: the popular ideas and
+    those the staff took up get one to three, about their home-made versions,
+    questions to supporters, support milestones and what followed each decision.
+    About half draw comments from supporters, some with official answers."""
+
+    def __init__(self, rng: random.Random, planner: _Planner, talk: _Discussions) -> None:
+        super().__init__(rng, planner, talk.published)
+        self.said = talk.said  # what the ideas' discussions already said
+        self.talk = talk
+        self.updates: list[UpdatePlan] = []
+
+    def plan(self, ideas: list[IdeaPlan]) -> list[CommentPlan]:
+        """The updates (in self.updates) and the comments on them."""
+        coauthored = [p for p in ideas if p.coauthor_at is not None and p.supports >= 9]
+        for idea in ideas:
+            stages = {stage for _day, stage, _why in idea.steps}
+            if idea.resubmission_of is None and (
+                idea.supports >= 20 or stages & (DECIDED | {"under_review"}) or idea in coauthored
+            ):
+                self._news(idea, decided=bool(stages & DECIDED))
+        return self.comments
+
+    def _news(self, idea: IdeaPlan, *, decided: bool) -> None:
+        rng = self.rng
+        first = idea.steps[0][0] if idea.steps else LATEST
+        # (day, kind, milestone): after each decision first, then before any.
+        after: list[tuple[float, str, int]] = []
+        for i, (day, stage, _why) in enumerate(idea.steps):
+            kind = NEWS_AFTER.get(stage)
+            until = min(idea.steps[i + 1][0] if i + 1 < len(idea.steps) else LATEST, LATEST)
+            if kind and until - day > 0.6 and (kind != "declined" or idea.supports >= 20):
+                after.append((self.u(day + 0.3, until - 0.2), kind, 0))
+        before: list[tuple[float, str, int]] = []
+        start, end = idea.created + 0.8, min(first, LATEST) - 0.3
+        if end - start >= 1:
+            before += [(self.u(start, end), "progress", 0), (self.u(start, end), "question", 0)]
+        ladder = idea.where in ("box", "rain")
+        reached = [m for m in MILESTONES[ladder] if m <= len(idea.backers)]
+        if reached:
+            milestone = rng.choice(reached)
+            day = idea.backers[milestone - 1][0] + self.u(0.1, 1.2)
+            if day < LATEST - 0.1:
+                before.append((day, "thanks", milestone))
+        rng.shuffle(before)
+        count = rng.choice((2, 3, 3)) if decided else rng.choice((1, 1, 2, 2, 3))
+        chosen: list[tuple[float, str, int]] = []
+        for option in sorted(after, key=lambda o: -o[0])[:count] + before:
+            if len(chosen) < count and all(abs(option[0] - o[0]) >= 0.5 for o in chosen):
+                chosen.append(option)
+        for day, kind, milestone in sorted(chosen):
+            self._update(idea, day, kind, milestone)
+
+    def _update(self, idea: IdeaPlan, day: float, kind: str, milestone: int) -> None:
+        rng, lang = self.rng, idea.language
+        theme, solution, _service, used = self._parts(idea)
+        coauthor = (
+            idea.coauthor if idea.coauthor_at is not None and idea.coauthor_at < day else None
+        )
+        author = coauthor if coauthor and rng.random() < 0.4 else idea.author
+        staff = rng.choice(DECIDERS[lang])
+        mention, how = None, ""
+        if author != idea.author:
+            mention, how = idea.author, "author"
+        elif coauthor and rng.random() < 0.6:
+            mention, how = coauthor, "coauthor"
+        elif kind == "meeting" and rng.random() < 0.4:
+            mention, how = staff, "staff"
+        elif rng.random() < 0.4:
+            helpful = [
+                c
+                for c in self.talk.comments
+                if c.idea is idea
+                and c.day < day - 0.1
+                and not c.official
+                and c.author not in (idea.author, idea.coauthor)
+                and c.kind in ("question", "suggestion", "concern", "agreement")
+            ]
+            if helpful:
+                comment = rng.choice(helpful)
+                # "... and this update is my answer" fits a progress report, not news.
+                specific = kind in ("progress", "prototype") or comment.kind == "agreement"
+                mention, how = comment.author, comment.kind if specific else "helper"
+        twists: list[str] = []
+        if kind == "question":
+            spare = [t for t in solution.twists if t not in (idea.twist, idea.edit_twist)]
+            if len(spare) >= 2 and rng.random() < 0.65:
+                twists = rng.sample(spare, 2)
+        steps = [m for m in MILESTONES[True] if m > milestone]
+        title, body = text.update(
+            rng,
+            kind,
+            theme_key=idea.theme,
+            solution=solution,
+            language=lang,
+            used=used,
+            mention=how,
+            count=milestone or sum(d < day for d, _name in idea.backers),
+            next_step=steps[0] if steps else 0,
+            ladder=idea.where in ("box", "rain"),
+            staff=staff,
+            twists=twists,
+            own_twist=idea.edit_twist or idea.twist,
+            days=round(day - idea.created) if kind == "thanks" and day - idea.created > 1.5 else 0,
+        )
+        vote = ("ab" if twists else "where") if kind == "question" else ""
+        update = UpdatePlan(day, idea, author, kind, title, body, mention, vote)
+        self.updates.append(update)
+        if rng.random() < (0.7 if kind in ("question", "delivered", "prototype") else 0.4):
+            self._update_talk(update, theme, text.nature(idea.theme, solution), used)
+
+    def _backer(self, idea: IdeaPlan, day: float, avoid: Sequence[str | None]) -> str:
+        """A member who supported the idea by `day` (in its language), or any member."""
+        pool = [
+            name
+            for supported, name in idea.backers
+            if supported < day and name in self.talkers[idea.language] and name not in avoid
+        ]
+        if not pool:
+            return self._member(idea.language, avoid)
+        return self.rng.choices(pool, [self.weight[n] for n in pool])[0]
+
+    def _update_talk(self, news: UpdatePlan, theme: text.Theme, what: str, used: set[str]) -> None:
+        """One to four comments: supporters react, vote or ask; the author replies (now
+        and then naming whom they answer) and the staff answer what is theirs to answer."""
+        rng, idea, lang = self.rng, news.idea, news.idea.language
+        budget, spent = rng.randint(1, 4), 0
+        spoke: list[str | None] = [idea.author, idea.coauthor]
+        while spent < budget:
+            day = self._after(news.day, 2.5)
+            member = self._backer(idea, day, spoke)
+            spoke.append(member)
+            if news.vote:
+                body = text.vote(rng, theme, lang, used, where=news.vote == "where")
+                root = self._say(idea, day, member, body, "suggestion", update=news)
+                reply = text.vote_reply(rng, lang, used) if rng.random() < 0.4 else ""
+                official = ""
+            else:
+                body, reply, official = text.update_comment(rng, news.kind, what, lang, used)
+                kind = "question" if body.endswith(("?", "？")) else "agreement"
+                root = self._say(idea, day, member, body, kind, update=news)
+            spent += 1
+            if reply and spent < budget and rng.random() < 0.8:
+                answer = self._say(
+                    idea,
+                    self._after(root.day, 1),
+                    news.author,
+                    reply,
+                    "answer",
+                    parent=root,
+                    update=news,
+                )
+                answer.mention = member if rng.random() < 0.35 else None
+                spent += 1
+            if official and spent < budget and rng.random() < 0.85:
+                speaker = self._speaker(lang, avoid=(idea.author, news.author))
+                self._say(
+                    idea,
+                    self._after(root.day, 2),
+                    speaker,
+                    official,
+                    "official",
+                    parent=root,
+                    official=True,
+                    update=news,
+                )
+                spent += 1
+
+
 class Command(BaseCommand):
     help = "Load the bilingual demo community (idempotent)."
 
@@ -984,7 +1244,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded: http://127.0.0.1:8000/c/{SLUG}/ - 60 members, 3 challenges, "
-                f"{sum(IDEAS.values())} ideas and {len(self.posted)} comments. Sign in as {_email(0)} (owner), "
+                f"{sum(IDEAS.values())} ideas, {len(self.news)} updates and {len(self.posted)} "
+                f"comments. Sign in as {_email(0)} (owner), "
                 f"admin@nimbus-demo.example (site staff) or {_email(20)} (member) with the "
                 f"password {DEMO_PASSWORD}"
             )
@@ -1002,10 +1263,14 @@ class Command(BaseCommand):
         self, email: str, name: str, bio: str, language: str, password: str, **extra: Any
     ) -> User:
         moment = timezone.now()
+        handle = HANDLES.get(name, "")
+        if handle and handles.taken(handle):
+            handle = ""  # someone outside the demo has it: the site picks another
         user, _created = User.objects.get_or_create(
             email=email,
             defaults={
                 "display_name": name,
+                "handle": handle,
                 "bio": bio,
                 "language": language,
                 "password": password,
@@ -1023,6 +1288,7 @@ class Command(BaseCommand):
         self._challenges()
         self._ideas()
         self._discussions()
+        self._updates()
         last_tick: datetime | None = None
         for day, _seq, action in sorted(self.ops, key=lambda op: (op[0], op[1])):
             moment = self._day(day)
@@ -1290,11 +1556,12 @@ class Command(BaseCommand):
                     ),
                 )
                 if plan.coauthor_accepts:
+                    plan.coauthor_at = max(
+                        plan.created + 0.04,
+                        min(plan.created + planner.u(0.1, 1), plan.support_end),
+                    )
                     self._at(
-                        max(
-                            plan.created + 0.04,
-                            min(plan.created + planner.u(0.1, 1), plan.support_end),
-                        ),
+                        plan.coauthor_at,
                         lambda plan=plan, coauthor=coauthor: idea_actions.answer_coauthorship(
                             coauthor, self._idea(plan), accept=True
                         ),
@@ -1303,7 +1570,8 @@ class Command(BaseCommand):
                 updates = text.UPDATES if plan.language == "en" else text.ZH_UPDATES
                 update = rng.choice(updates)
                 self._at(plan.edit_at, lambda plan=plan, update=update: self._edit(plan, update))
-            for day, name in planner.supporters(plan):
+            plan.backers = planner.supporters(plan)
+            for day, name in plan.backers:
                 answers = planner.answers() if plan.where == "cargo" else {}
                 self._at(
                     day,
@@ -1377,7 +1645,35 @@ class Command(BaseCommand):
     def _discussions(self) -> None:
         talk = _Discussions(random.Random(SEED + 1), self.planner, self.published)
         self.posted: dict[CommentPlan, Comment] = {}
-        for comment in talk.plan(self.planner.ideas):
+        comments = talk.plan(self.planner.ideas)
+        _mention_replies(random.Random(SEED + 3), comments)
+        self._schedule(comments)
+        self.talk = talk
+
+    def _updates(self) -> None:
+        news = _Updates(random.Random(SEED + 2), self.planner, self.talk)
+        self.newsroom = news
+        self.news: dict[UpdatePlan, IdeaUpdate] = {}
+        comments = news.plan(self.planner.ideas)
+        for update in news.updates:
+            self._at(update.day, lambda update=update: self._post_update(update))
+        self._schedule(comments)
+
+    def _post_update(self, plan: UpdatePlan) -> None:
+        """Post it, unless the rules refuse by now (as for comments)."""
+        idea = self._idea(plan.idea)
+        idea.refresh_from_db(fields=["stage"])
+        idea.__dict__.pop("_cocreate_authors", None)  # memoised before the co-author accepted
+        author = self.people[plan.author]
+        if not can(author, "update.post", idea):
+            return
+        body = plan.body
+        if plan.mention:
+            body = body.replace("{handle}", f"@{self.people[plan.mention].handle}")
+        self.news[plan] = idea_updates.post_update(author, idea, title=plan.title, body=body)
+
+    def _schedule(self, comments: list[CommentPlan]) -> None:
+        for comment in comments:
             self._at(comment.day, lambda comment=comment: self._comment(comment))
             if comment.accept_at is not None:
                 self._at(comment.accept_at, lambda comment=comment: self._accept(comment))
@@ -1387,11 +1683,15 @@ class Command(BaseCommand):
                     lambda comment=comment, name=name, kind=kind: self._react(comment, name, kind),
                 )
 
-    def _target(self, comment: CommentPlan) -> Idea | Challenge:
+    def _target(self, comment: CommentPlan) -> Idea | Challenge | IdeaUpdate:
         if comment.idea is None:
             return self.boards[comment.where]
         idea = self._idea(comment.idea)
         idea.refresh_from_db(fields=["stage"])  # the scheduled job may have expired it
+        if comment.update is not None:
+            update = self.news[comment.update]
+            update.idea = idea
+            return update
         return idea
 
     def _comment(self, plan: CommentPlan) -> None:
@@ -1402,11 +1702,16 @@ class Command(BaseCommand):
             parent = self.posted.get(plan.parent)
             if parent is None:
                 return
+        if plan.update is not None and plan.update not in self.news:
+            return
         author, target = self.people[plan.author], self._target(plan)
         if not can(author, "comment.post", target):
             return
+        body = plan.body
+        if plan.mention:
+            body = f"@{self.people[plan.mention].handle} {body}"
         self.posted[plan] = dialogue_actions.post_comment(
-            author, target, body=plan.body, parent=parent, official=plan.official
+            author, target, body=body, parent=parent, official=plan.official
         )
 
     def _react(self, plan: CommentPlan, name: str, kind: str) -> None:
