@@ -35,6 +35,7 @@ from tests.core.grid_data import (
     Scenario,
     unconfirmed_actor,
 )
+from tests.core.grid_dialogue import _new, _official_api, _official_page
 from tests.core.grid_ideas import (
     AUTHOR,
     STAFF_IDEA_AUTHORS,
@@ -76,20 +77,8 @@ def _reason(s: Scenario) -> dict[str, Any]:
     return {"reason": "Advertising."}
 
 
-def _comment_body(s: Scenario) -> dict[str, Any]:
-    return {"body": "Could the shade be linen?"}
-
-
 def _reply(s: Scenario) -> dict[str, Any]:
     return {"body": "Blue is planned.", "parent": _w(s).update_comment.pk}
-
-
-def _official_page(s: Scenario) -> dict[str, Any]:
-    return {"body": "The factory can make it.", "official": "on"}
-
-
-def _official_api(s: Scenario) -> dict[str, Any]:
-    return {"body": "The factory can make it.", "official": True}
 
 
 def _heart(s: Scenario) -> dict[str, Any]:
@@ -286,7 +275,7 @@ PAGES: list[Case] = [
         "member's update",
         SUBMITTERS,
         args=_update("update"),
-        data=_comment_body,
+        data=_new,
     ),
     ipage(
         "dialogue:post_update",
@@ -310,7 +299,7 @@ PAGES: list[Case] = [
         "review phase",
         SUBMITTERS,
         args=_update("review_update"),
-        data=_comment_body,
+        data=_new,
     ),
     ipage(
         "dialogue:post_update",
@@ -318,7 +307,7 @@ PAGES: list[Case] = [
         "expired",
         NOBODY,
         args=_update("expired_update"),
-        data=_comment_body,
+        data=_new,
     ),
     ipage(
         "dialogue:post_update",
@@ -326,7 +315,7 @@ PAGES: list[Case] = [
         "hidden idea",
         NOBODY,
         args=_update("hidden_update"),
-        data=_comment_body,
+        data=_new,
     ),
     ipage(
         "dialogue:post_update",
@@ -334,7 +323,7 @@ PAGES: list[Case] = [
         "private community",
         SITE_STAFF,
         args=_update("priv_update"),
-        data=_comment_body,
+        data=_new,
     ),
     ipage(
         "dialogue:post_update",
@@ -343,7 +332,7 @@ PAGES: list[Case] = [
         SITE_STAFF,
         args=_update("update"),
         setup=muted_actor,
-        data=_comment_body,
+        data=_new,
     ),
     ipage(
         "dialogue:post_update",
@@ -352,7 +341,7 @@ PAGES: list[Case] = [
         NOBODY,
         args=_update("update"),
         setup=unconfirmed_actor,
-        data=_comment_body,
+        data=_new,
     ),
     # --- the comment routes, on a comment on an update ------------------------------------
     ipage("dialogue:permalink", "GET", "on an update", EVERYONE, args=_comment("update_comment")),
@@ -557,7 +546,7 @@ API: list[Case] = [
         "member's update",
         SUBMITTERS,
         params=_update_param("update"),
-        body=_comment_body,
+        body=_new,
     ),
     iapi(
         "POST",
@@ -581,7 +570,7 @@ API: list[Case] = [
         "review phase",
         SUBMITTERS,
         params=_update_param("review_update"),
-        body=_comment_body,
+        body=_new,
     ),
     iapi(
         "POST",
@@ -589,7 +578,7 @@ API: list[Case] = [
         "expired",
         NOBODY,
         params=_update_param("expired_update"),
-        body=_comment_body,
+        body=_new,
     ),
     iapi(
         "POST",
@@ -597,7 +586,7 @@ API: list[Case] = [
         "hidden idea",
         NOBODY,
         params=_update_param("hidden_update"),
-        body=_comment_body,
+        body=_new,
     ),
     iapi(
         "POST",
@@ -605,7 +594,7 @@ API: list[Case] = [
         "private community",
         SITE_STAFF,
         params=_update_param("priv_update"),
-        body=_comment_body,
+        body=_new,
     ),
     iapi(
         "POST",
@@ -614,7 +603,7 @@ API: list[Case] = [
         SITE_STAFF,
         params=_update_param("update"),
         setup=muted_actor,
-        body=_comment_body,
+        body=_new,
     ),
     iapi(
         "GET",
