@@ -42,8 +42,10 @@ pytest: pytest-sqlite pytest-postgres
 pytest-sqlite: $(VENV)/.test-installed
 	$(BIN)/pytest -q -n 2
 
+# The opinion-group engine's tests (tests/consensus/engine) never touch the
+# database: they run once, in the SQLite pass.
 pytest-postgres: $(VENV)/.test-installed
-	scripts/with-postgres.sh $(BIN)/pytest -q -n 2
+	scripts/with-postgres.sh $(BIN)/pytest -q -n 2 --ignore=tests/consensus/engine
 
 # Refresh the translation catalogue after changing UI strings (needs gettext).
 messages: $(VENV)/.run-installed

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "cocreate.dialogue",
     "cocreate.notifications",
     "cocreate.webhooks",
+    "cocreate.consensus",
 ]
 
 MIDDLEWARE = [

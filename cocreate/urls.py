@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("cocreate.dialogue.urls")),
     path("", include("cocreate.notifications.urls")),
     path("", include("cocreate.webhooks.urls")),
+    path("", include("cocreate.consensus.urls")),
     # Uploaded media (avatars, logos): re-encoded images under random names.
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]

@@ -304,6 +304,14 @@ def challenge_detail(request: HttpRequest, challenge_id: int) -> HttpResponse:
             "jury": challenge.jury.select_related("user"),
             "prizes": challenge.prizes.all(),
             "windows": challenge.review_windows.all(),
+            "conversations": challenge.conversations.filter(idea__isnull=True).order_by(
+                "-created_at", "-pk"
+            )[:5],
+            "conversation_community": challenge.community,
+            "from_ideas_challenge": challenge
+            if can(request.user, "conversation.create", challenge.community)
+            and can(request.user, "challenge.edit", challenge)
+            else None,
         },
     )
 

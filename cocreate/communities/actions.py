@@ -150,6 +150,7 @@ def create_community(
     values: str = "",
     rules: str = "",
     logo: Any = None,
+    members_start_conversations: bool = False,
 ) -> Community:
     require(actor, "community.create")
     community = Community(
@@ -160,6 +161,7 @@ def create_community(
         join_policy=_choice(join_policy, JoinPolicy, "join_policy"),
         seat_limit=_seat_limit(seat_limit),
         application_questions=_questions(application_questions),
+        members_start_conversations=bool(members_start_conversations),
         created_by=actor,
     )
     mission = (
@@ -199,6 +201,7 @@ def update_community(actor: Any, community: Community, **changes: Any) -> Commun
         "join_policy": lambda v: _choice(v, JoinPolicy, "join_policy"),
         "seat_limit": _seat_limit,
         "application_questions": _questions,
+        "members_start_conversations": bool,
     }
     changed = []
     logo = changes.pop("logo", None)

@@ -41,6 +41,7 @@ class CommunityOut(Schema):
     logo_url: str | None
     parent: str | None = Field(None, description="Slug of the parent, for a circle")
     circle_status: str
+    members_start_conversations: bool
     created_at: datetime
     my_role: str | None = None
 
@@ -64,6 +65,7 @@ class CommunityIn(Schema):
     mission: str = Field("", max_length=20_000)
     values: str = Field("", max_length=20_000)
     rules: str = Field("", max_length=50_000)
+    members_start_conversations: bool = False
 
 
 class CommunityPatch(Schema):
@@ -73,6 +75,7 @@ class CommunityPatch(Schema):
     join_policy: str | None = None
     seat_limit: int | None = Field(None, ge=1, le=10_000_000)
     application_questions: list[str] | None = Field(None, max_length=10)
+    members_start_conversations: bool | None = None
 
 
 class MemberOut(Schema):

@@ -3299,3 +3299,187 @@ def vote(rng: random.Random, theme: Theme, language: str, used: set[str], *, whe
 
 def vote_reply(rng: random.Random, language: str, used: set[str]) -> str:
     return _fresh(rng, _in(language, *UPDATE_VOTE_REPLIES), used)
+
+
+# --- conversations (cocreate/consensus) ------------------------------------------------------
+# Each statement says how each camp of riders tends to feel about it, from 2 (agree) to -2
+# (disagree), in the order of CAMPS: "tech" (e-assist, apps and gadgets), "simple"
+# (repairable, cheap, nothing to charge) and "family" (children, cargo, sturdiness). The demo
+# turns this into votes with some noise, so the report finds the camps as opinion groups and
+# the statements all of them agree on as common ground.
+
+CAMPS = ("tech", "simple", "family")
+Stance = tuple[float, float, float]
+
+
+@dataclass(frozen=True)
+class Said:
+    """A member's statement in a conversation: who adds it and when (days from now), how
+    each camp feels about it, and what the moderators make of it: "accepted", "rejected"
+    (off-topic), "meta" (about the process: voted on, left out of the groups) or
+    "pending" (nobody has looked at it yet)."""
+
+    author: str
+    day: float
+    text: str
+    stance: Stance
+    fate: str = "accepted"
+
+
+NEXT_BIKE = {
+    "title": "What should the next Nimbus city bike get right?",
+    "description": """We are sketching the next **Nimbus City**, and before anything is drawn
+we want to know where you stand. Vote on each statement – agree, disagree or pass – and add
+your own if something is missing. A moderator checks members' statements before they appear.
+
+The report shows groups of riders who vote alike and what every group agrees on. It goes to
+the design team together with the idea box's most supported ideas.""",
+}
+NEXT_BIKE_STATEMENTS: list[tuple[str, Stance]] = [
+    ("E-assist should come as standard on the next city bike, not as an extra.", (2, -2, 1)),
+    ("I would rather pay less for a bike with no electronics at all.", (-2, 2, -1)),
+    ("Every part that wears out should be replaceable at home with standard tools.", (0, 2, 0)),
+    (
+        "Nimbus should sell spare parts and publish repair guides for at least ten years "
+        "after a model comes out.",
+        (1, 2, 2),
+    ),
+    ("Lights should be built in and powered by a hub dynamo.", (1, 1, 2)),
+    ("Full mudguards and a chain guard belong on every model.", (1, 2, 2)),
+    (
+        "A companion app (lock, ride stats, theft alerts) would make me more likely to buy "
+        "a Nimbus.",
+        (2, -2, -1),
+    ),
+    ("A rack strong enough for a child seat matters more to me than a low weight.", (-1, 0, 2)),
+    ("The next model should weigh under 16 kg, even if that makes it dearer.", (2, 0, -2)),
+    ("A belt drive is worth the extra cost over a chain.", (2, -2, 1)),
+    ("Built-in GPS tracking is worth a small yearly subscription.", (1, -2, -2)),
+    (
+        "Nimbus should make a longtail version of the city bike instead of a separate cargo bike.",
+        (-1, 0, 2),
+    ),
+    ("I would buy a refurbished Nimbus with a full warranty if it cost a third less.", (-1, 2, 0)),
+    ("Frame sizes should fit riders from 150 cm to 200 cm tall.", (1, 1, 2)),
+    ("Batteries should follow an open standard, so that other brands' batteries fit.", (0, 1, 1)),
+    ("Safety parts such as brakes and lights should never be paid extras.", (2, 2, 2)),
+]
+NEXT_BIKE_SAID = [
+    Said(
+        "Henrik Solberg",
+        -19.3,
+        "The frame should take studded winter tyres up to 50 mm wide.",
+        (0, 1, 1),
+    ),
+    Said(
+        "Nadia Petrova",
+        -16.8,
+        "A double kickstand that holds a loaded bike upright should be standard.",
+        (0, 1, 2),
+    ),
+    Said(
+        "Daniel Weiss",
+        -13.6,
+        "The e-assist should be removable, so that the bike still works as an ordinary bike.",
+        (1, 2, 1),
+    ),
+    Said(
+        "Owen Gallagher",
+        -11.2,
+        "Brakes and gears should be standard parts that any bike shop can service.",
+        (-1, 2, 1),
+    ),
+    Said(
+        "Mateo Rossi",
+        -9.4,
+        "Anyone selling a used Nimbus in size M? Send me a message!",
+        (0, 0, 0),
+        "rejected",
+    ),
+    Said(
+        "Ines Castillo",
+        -7.1,
+        "Please share this report with the design team before the spring prototypes are built.",
+        (1, 1, 1),
+        "meta",
+    ),
+    Said(
+        "Arjun Mehta",
+        -0.4,
+        "A frame lock that blocks the rear wheel should come with every bike.",
+        (1, 1, 1),
+        "pending",
+    ),
+]
+
+RAIN_TALK = {
+    "title": "雨天通勤：先把哪件事做好？",
+    # One line per paragraph: a line break inside Chinese text would show as a space.
+    "description": """“雨天通勤”挑战正在征集点子。提交点子之前，先来投几票吧：下面每一句话，你同意、不同意，还是说不准？觉得少了什么，也可以补充你自己的观点。
+
+投票结果会把看法相近的骑友分成几组，也会找出大家都认同的地方，帮助评审团决定先做什么。好的点子，别忘了到挑战页面正式提交。""",
+}
+RAIN_TALK_STATEMENTS: list[tuple[str, Stance]] = [
+    ("全包挡泥板应该是每款车的标配。", (2, 2, 2)),
+    ("新车型应该全部换成碟刹，雨天刹车距离太长了。", (2, -1, 1)),
+    ("我宁愿整车贵一点，也希望出厂就能防雨，不想再自己买一堆配件。", (2, -2, 1)),
+    ("防雨配件单独卖就好，不要因此抬高整车的价格。", (-1, 2, 0)),
+    ("内变速加全封闭链罩值得多花钱，雨天链条就不会生锈。", (2, -1, 1)),
+    ("雨夜里，车灯和反光条比平时更重要。", (2, 2, 2)),
+    ("雨季里门店应该提供免费的防锈检查。", (0, 2, 1)),
+    ("电助力车的电池和接口必须能放心地在大雨里用。", (2, -1, 1)),
+    ("与其在车上下功夫，不如推动公司和小区多建有顶棚的停车处。", (-1, 1, 2)),
+    ("下大雨我宁可坐地铁，没必要为了雨天专门改车。", (-2, 1, -1)),
+    ("雨天带孩子骑车，最需要的是儿童座椅的防雨罩。", (0, 0, 2)),
+    ("把骑友们的雨天经验整理成一份指南，和改进车本身一样有用。", (-1, 1, 1)),
+    ("防滑轮胎应该是标配，哪怕骑起来慢一点。", (1, 0, 2)),
+    ("座垫淋湿虽是小事，天天遇到也很烦，希望有快拆的防水座套。", (1, 1, 1)),
+]
+RAIN_TALK_SAID = [
+    Said("彭静", -13.2, "后挡泥板要够长，别让泥水甩到背上。", (2, 2, 2)),
+    Said("何志强", -11.5, "雨披下摆容易卷进车轮，车上最好有固定雨披的挂钩。", (1, 1, 1)),
+    Said("罗斌", -9.1, "有没有人这周末一起去骑青海湖？", (0, 0, 0), "rejected"),
+    Said(
+        "黄子轩",
+        -6.3,
+        "希望挑战结束后，官方能公布每个点子被采纳或没被采纳的理由。",
+        (1, 1, 1),
+        "meta",
+    ),
+    Said("高雅", -4.2, "车筐最好配一个防水罩，雨天接孩子时书包不会淋湿。", (0, 1, 2)),
+]
+
+# The night challenge's shortlist as a conversation: its statements are the ideas' titles.
+NIGHT_TALK_TITLE = "Night riding: which shortlisted ideas do you back? · 夜骑：你支持哪些入围点子？"
+# How each camp feels about a kind of night idea (by the idea's solution): gadgets with
+# a battery, passive parts that need no charging, and those in between.
+NIGHT_STYLES: dict[str, str] = {
+    "Rear light built into the seat post": "gadget",
+    "Brake light that brightens as you slow down": "gadget",
+    "Reflective frame paint": "passive",
+    "Light strips along the down tube": "gadget",
+    "Turn signals in the bar ends": "gadget",
+    "Hub dynamo as standard": "passive",
+    "Tyres with reflective sidewalls": "passive",
+    "Front light with a cut-off beam": "both",
+    "Battery gauge on the lights": "gadget",
+    "Helmet light that pairs with the bike": "gadget",
+    "Pedals with glowing edges": "both",
+    "Automatic light sensor": "gadget",
+    "Reflective stripes on rack and fenders": "passive",
+    "Spoke lights powered by a magnet": "both",
+}
+NIGHT_STANCES: dict[str, Stance] = {
+    "gadget": (1.8, -1.6, -0.6),
+    "passive": (-0.6, 1.8, 1.4),
+    "both": (0.9, 0.6, 0.9),
+}
+NIGHT_TALK_SAID = [
+    Said(
+        "Fatima Zahra Idrissi",
+        -12.4,
+        "Whatever is chosen must keep working when the battery is flat.",
+        (1, 2, 2),
+    ),
+    Said("郑凯", -8.7, "车灯最好用 USB-C 充电，和手机共用一个充电器。", (2, -1, 0)),
+]

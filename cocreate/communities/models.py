@@ -64,6 +64,10 @@ class Community(models.Model):
     member_count = models.PositiveIntegerField(default=0)
     # Flags from distinct members in good standing that hide content until reviewed.
     flag_threshold = models.PositiveSmallIntegerField(_("flags that hide content"), default=3)
+    # Staff always can; with this, members start conversations (opinion maps) too.
+    members_start_conversations = models.BooleanField(
+        _("members may start conversations"), default=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -23,6 +23,7 @@ from cocreate.communities.models import (
     Role,
     Visibility,
 )
+from cocreate.consensus import queries as conversation_queries
 from cocreate.core.errors import ActionError
 from cocreate.core.permissions import can, role_in
 from cocreate.core.views import error_page, failed, is_htmx
@@ -62,6 +63,11 @@ class CommunityForm(forms.Form):
         ),
     )
     logo = forms.FileField(label=gettext_lazy("Logo"), required=False)
+    members_start_conversations = forms.BooleanField(
+        label=gettext_lazy("Members may start conversations"),
+        required=False,
+        help_text=gettext_lazy("Staff always can. Conversations map opinions and common ground."),
+    )
 
 
 class CommunityCreateForm(CommunityForm):
@@ -204,6 +210,8 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_create_circle": can(request.user, "circle.create", community),
         "moderates": can(request.user, "content.moderate", community),
         "following": is_following(request.user, community=community),
+        "conversations": conversation_queries.for_community(community, request.user)[:5],
+        "conversation_community": community,
     }
     return render(request, "communities/detail.html", context)
 
@@ -242,6 +250,7 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
             "join_policy": community.join_policy,
             "seat_limit": community.seat_limit,
             "application_questions": "\n".join(community.application_questions),
+            "members_start_conversations": community.members_start_conversations,
         },
     )
     context = {"form": form, "community": community}

@@ -142,7 +142,7 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
         # ninja's loc is (where, parameter, field...): drop the first two, so a field
         # that is itself called "body" keeps its name.
         loc = [str(p) for p in err.get("loc", [])]
-        if loc and loc[0] in ("body", "query", "path", "form"):
+        if loc and loc[0] in ("body", "query", "path", "form", "file"):
             loc = loc[1:]
         loc = loc[1:] if len(loc) > 1 and loc[0].startswith("payload") else loc
         fields.setdefault(".".join(loc) or "body", []).append(str(err.get("msg", "invalid")))
@@ -184,6 +184,7 @@ def register_routers() -> None:
     from cocreate.accounts.api import router as accounts_router
     from cocreate.challenges.api import router as challenges_router
     from cocreate.communities.api import router as communities_router
+    from cocreate.consensus.api import router as consensus_router
     from cocreate.dialogue.api import router as dialogue_router
     from cocreate.dialogue.update_api import router as updates_router
     from cocreate.ideas.api import router as ideas_router
@@ -198,6 +199,7 @@ def register_routers() -> None:
     api.add_router("/", updates_router)
     api.add_router("/", notifications_router)
     api.add_router("/", webhooks_router)
+    api.add_router("/", consensus_router)
 
 
 register_routers()

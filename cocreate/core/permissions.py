@@ -398,6 +398,59 @@ def _can_accept_answer(user: Any, comment: Any) -> bool:
     )
 
 
+# --- conversations -------------------------------------------------------------------
+
+
+def _can_view_conversation(user: Any, conversation: Any) -> bool:
+    """As visible as what it is about: the idea, the challenge or the community."""
+    if conversation.idea_id is not None:
+        return _can_view_idea(user, conversation.idea)
+    if conversation.challenge_id is not None:
+        return _can_view_challenge(user, conversation.challenge)
+    return _can_view(user, conversation.community)
+
+
+def _can_start_conversation(user: Any, community: Any) -> bool:
+    if not _active(user):
+        return False
+    if manages(user, community):
+        return True
+    return bool(
+        community.members_start_conversations
+        and _takes_part(user, community)
+        and not is_muted(user, community)
+    )
+
+
+def _runs_conversation(user: Any, conversation: Any) -> bool:
+    """Community staff, or the member who started it."""
+    return _active(user) and (
+        manages(user, conversation.community) or conversation.created_by_id == user.pk
+    )
+
+
+def _can_vote(user: Any, conversation: Any) -> bool:
+    """Members vote while it is open (muted members too: voting is like supporting)."""
+    return (
+        conversation.status == "open"
+        and _takes_part(user, conversation.community)
+        and _can_view_conversation(user, conversation)
+    )
+
+
+def _can_add_statement(user: Any, conversation: Any) -> bool:
+    community = conversation.community
+    if not (conversation.status == "open" and _can_view_conversation(user, conversation)):
+        return False
+    if _runs_conversation(user, conversation):
+        return True
+    return (
+        conversation.allow_statements
+        and _takes_part(user, community)
+        and not is_muted(user, community)
+    )
+
+
 RULES: dict[str, Callable[[Any, Any], bool]] = {
     # site
     "community.create": lambda user, _obj: is_site_staff(user),
@@ -478,6 +531,18 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "content.flag": _can_flag,
     "content.moderate": lambda user, community: moderates(user, community),
     "member.sanction": _can_sanction,
+    # conversations (target: the conversation; create and import: the community)
+    "conversation.view": _can_view_conversation,
+    "conversation.create": _can_start_conversation,
+    "conversation.import": lambda user, community: _active(user) and manages(user, community),
+    "conversation.manage": _runs_conversation,
+    "conversation.export": lambda user, c: _active(user) and manages(user, c.community),
+    "conversation.vote": _can_vote,
+    "statement.add": _can_add_statement,
+    "statement.moderate": lambda user, c: (
+        _can_view_conversation(user, c)
+        and (_runs_conversation(user, c) or (_active(user) and moderates(user, c.community)))
+    ),
     # webhooks (target: the community)
     "webhook.manage": lambda user, community: _active(user) and manages(user, community),
 }

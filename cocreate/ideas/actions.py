@@ -526,12 +526,39 @@ def set_ladder(actor: Any, community: Any, steps: Any) -> SupportLadder:
 # --- stages --------------------------------------------------------------------------------
 
 
-def change_stage(actor: Any, idea: Idea, *, stage: str, reason: str = "") -> StageChange:
+def _evidence(actor: Any, idea: Idea, conversation: Any) -> Any:
+    """A conversation of the idea's community, visible to the decider, whose
+    report backs the decision."""
+    from cocreate.consensus.models import Conversation
+
+    if conversation in (None, ""):
+        return None
+    if not isinstance(conversation, Conversation):
+        try:
+            conversation = Conversation.objects.select_related(
+                "community", "challenge", "idea"
+            ).get(pk=int(conversation))
+        except (TypeError, ValueError, Conversation.DoesNotExist):
+            conversation = None
+    if (
+        conversation is None
+        or conversation.community_id != idea.challenge.community_id
+        or not can(actor, "conversation.view", conversation)
+    ):
+        raise Invalid(fields={"conversation": _("Choose a conversation of this community.")})
+    return conversation
+
+
+def change_stage(
+    actor: Any, idea: Idea, *, stage: str, reason: str = "", conversation: Any = None
+) -> StageChange:
+    """`conversation` attaches a conversation's report to the public reason."""
     require(actor, "idea.change_stage", idea)
     flow = stage_flow(idea.challenge.community)
     if stage not in flow:
         raise Invalid(fields={"stage": _("Unknown stage.")})
     reason = clean_text(reason, "reason", max_length=5000)
+    evidence = _evidence(actor, idea, conversation)
     if stage in REASON_REQUIRED and not reason:
         raise Invalid(fields={"reason": _("Say why, publicly: a reason is required.")})
     with transaction.atomic():
@@ -548,6 +575,9 @@ def change_stage(actor: Any, idea: Idea, *, stage: str, reason: str = "") -> Sta
             }
             raise Invalid(fields={"stage": message})
         change = _record_stage(locked, stage, actor=actor, reason=reason)
+        if evidence is not None:
+            StageChange.objects.filter(pk=change.pk).update(conversation=evidence)
+            change.conversation = evidence
         fields: dict[str, Any] = {"stage": stage}
         if locked.response_due_at is not None and locked.responded_at is None:
             fields["responded_at"] = timezone.now()

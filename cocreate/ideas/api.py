@@ -122,6 +122,9 @@ class SupportOut(Schema):
 class StageIn(Schema):
     stage: str = Field(max_length=20)
     reason: str = Field("", max_length=5000)
+    conversation: int | None = Field(
+        None, ge=1, le=2**53, description="A conversation whose report backs the decision"
+    )
 
 
 class StageChangeOut(Schema):
@@ -130,6 +133,7 @@ class StageChangeOut(Schema):
     reason: str = Field(alias="reason_text", description="in the request's language")
     actor: PersonOut | None
     automatic: bool
+    conversation: int | None = Field(None, alias="conversation_id")
     created_at: datetime
 
 
@@ -321,7 +325,13 @@ def withdraw_support(request: ApiRequest, idea_id: ObjectId) -> dict[str, Any]:
 )
 def change_stage(request: ApiRequest, idea_id: ObjectId, payload: StageIn) -> Idea:
     idea = get_idea(request, idea_id)
-    actions.change_stage(request.auth, idea, stage=payload.stage, reason=payload.reason)
+    actions.change_stage(
+        request.auth,
+        idea,
+        stage=payload.stage,
+        reason=payload.reason,
+        conversation=payload.conversation,
+    )
     return get_idea(request, idea_id)
 
 

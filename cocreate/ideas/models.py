@@ -284,6 +284,14 @@ class StageChange(models.Model):
     # the reader's language when shown; people's reasons are stored as written.
     code = models.CharField(max_length=20, blank=True)
     params = models.JSONField(default=dict, blank=True)
+    # A conversation whose report is part of the public reason (its common ground).
+    conversation = models.ForeignKey(
+        "consensus.Conversation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="decisions",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

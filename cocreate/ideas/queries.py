@@ -94,7 +94,7 @@ def with_related(qs: QuerySet[Idea]) -> QuerySet[Idea]:
 
 
 def timeline(idea: Idea) -> QuerySet[StageChange]:
-    return idea.stage_changes.select_related("actor").order_by("created_at", "pk")
+    return idea.stage_changes.select_related("actor", "conversation").order_by("created_at", "pk")
 
 
 def decision_log(challenge: Challenge) -> QuerySet[StageChange]:

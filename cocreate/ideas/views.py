@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from cocreate.accounts.models import User
 from cocreate.challenges.models import Challenge
+from cocreate.consensus.queries import conversations_for
 from cocreate.core.errors import ActionError, Invalid
 from cocreate.core.permissions import can, is_author
 from cocreate.core.views import error_page, failed, is_htmx
@@ -109,6 +110,13 @@ class StageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("Required for declined and archived."),
     )
+    conversation = forms.TypedChoiceField(
+        label=gettext_lazy("Conversation report to attach"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=gettext_lazy("Its common ground becomes part of the public reason."),
+    )
 
 
 def _idea(request: HttpRequest, idea_id: int) -> Idea:
@@ -173,6 +181,10 @@ def idea_detail(request: HttpRequest, idea_id: int) -> HttpResponse:
     stage_form.fields["stage"].choices = (  # type: ignore[attr-defined]
         [("", "—")] + [(s, labels.get(s, s)) for s in next_stages] if next_stages else []
     )
+    if manages:
+        stage_form.fields["conversation"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (c.pk, c.title) for c in conversations_for(idea)
+        ]
     return render(
         request,
         "ideas/detail.html",
@@ -199,6 +211,7 @@ def idea_detail(request: HttpRequest, idea_id: int) -> HttpResponse:
             "invitation": invitation,
             "manages": manages,
             "stage_form": stage_form,
+            "conversations": idea.conversations.order_by("-created_at", "-pk")[:5],
             "answers": queries.supporter_answers(idea) if manages else [],
             "merges_in": idea.merges_in.filter(
                 undone_at__isnull=True, source__moderation="visible"
@@ -429,6 +442,7 @@ def idea_stage(request: HttpRequest, idea_id: int) -> HttpResponse:
             idea,
             stage=request.POST.get("stage", ""),
             reason=request.POST.get("reason", ""),
+            conversation=request.POST.get("conversation") or None,
         )
     except ActionError as exc:
         return error_page(request, exc)

@@ -49,7 +49,7 @@ PAGES = [
 EXPECTED = {
     ("home", "anonymous"): 1,
     ("directory", "anonymous"): 2,
-    ("community", "anonymous"): 6,
+    ("community", "anonymous"): 7,
     ("members", "anonymous"): 4,
     ("charter", "anonymous"): 2,
     ("api list", "anonymous"): 2,
@@ -57,7 +57,7 @@ EXPECTED = {
     ("api circles", "anonymous"): 2,
     ("home", "member"): 6,
     ("directory", "member"): 6,
-    ("community", "member"): 12,
+    ("community", "member"): 13,
     ("members", "member"): 7,
     ("charter", "member"): 6,
     ("api list", "member"): 4,

@@ -110,8 +110,7 @@ def wsgi_in_test_transaction() -> Iterator[None]:
         request_finished.connect(close_old_connections)
 
 
-@pytest.fixture
-def world(db) -> World:
+def build_world() -> World:
     """A community owned by a site-staff user, with members of several roles, an
     active and a proposed circle, a second charter version, a pending application,
     an invitation, ideas with pictures (one of them the site-staff user's own, so
@@ -257,6 +256,22 @@ def world(db) -> World:
     )
     waiting = webhook_actions.send_test(boss, circle_hook)
     webhook_actions.update_endpoint(boss, circle_hook, active=False)
+    # Conversations: an open one with a pending statement, and a closed one
+    # (votes there are a 403).
+    from cocreate.consensus import actions as consensus_actions
+
+    talk = consensus_actions.create_conversation(
+        boss,
+        community,
+        title="Where should the lock go?",
+        statements=["On the frame.", "On the rack."],
+        moderation="pre",
+    )
+    waiting_statement = consensus_actions.add_statement(member, talk, body="In the bag.")
+    closed_talk = consensus_actions.create_conversation(
+        boss, community, title="Old question", statements=["Yes.", "No."]
+    )
+    consensus_actions.edit_conversation(boss, closed_talk, status="closed")
     base = {
         "follow_id": follow.pk,
         "key": "pilot",
@@ -280,6 +295,8 @@ def world(db) -> World:
         "number": 2,
         "endpoint_id": hook.pk,
         "delivery_id": str(finished.pk),
+        "conversation_id": talk.pk,
+        "statement_id": talk.statements.order_by("pk").first().pk,
     }
     return World(
         token=raw,
@@ -302,6 +319,8 @@ def world(db) -> World:
                 # A turned-off endpoint: no tests or redeliveries (409).
                 "endpoint_id": circle_hook.pk,
                 "delivery_id": str(waiting.pk),
+                "conversation_id": closed_talk.pk,
+                "statement_id": waiting_statement.pk,
             },
             {
                 **base,
@@ -329,6 +348,31 @@ def world(db) -> World:
             },
         ],
     )
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker) -> Iterator[World]:
+    """The world of `build_world`, built once per module (on each xdist worker)
+    instead of once per test, and never committed: in a transaction rolled back when
+    the module is done."""
+    with django_db_blocker.unblock():
+        block = transaction.atomic()
+        # Like django.test.TestCase's own blocks: durable blocks may open inside it.
+        block._from_testcase = True  # type: ignore[attr-defined]
+        block.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)
+
+
+@pytest.fixture
+def world(shared_world: World, db) -> World:
+    """The shared world, for a test running in a savepoint of its own on top of it
+    (pytest-django's `db`, entered after the module's transaction) that is rolled
+    back after the test: each test starts from exactly this world."""
+    return shared_world
 
 
 @pytest.fixture(params=["anonymous", "site_staff_owner"])

@@ -5,6 +5,7 @@ subprocesses in all: help, migrate, demo, demo."""
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -597,3 +598,189 @@ def test_demo_message_counts_the_comments(demo):
         "SELECT COUNT(*) FROM dialogue_comment WHERE community_id = ?", demo.community_id
     )
     assert f"{comments} comments" in demo.first.stdout
+
+
+# --- conversations ----------------------------------------------------------------------
+
+
+def _conversations(demo: DemoRun) -> dict[str, dict]:
+    """The demo's conversations by kind: "community" (about no challenge), "chinese"
+    (on a challenge, statements written in Chinese) and "ideas" (statements from ideas)."""
+    rows = demo.query(
+        "SELECT id, title, challenge_id, moderation, status, participant_count, vote_count, "
+        "statement_count, version, computed_version, report, created_at "
+        "FROM consensus_conversation WHERE community_id = ?",
+        demo.community_id,
+    )
+    keys = [
+        "id",
+        "title",
+        "challenge",
+        "moderation",
+        "status",
+        "participants",
+        "votes",
+        "statements",
+        "version",
+        "computed_version",
+        "report",
+        "created_at",
+    ]
+    found = {}
+    for row in rows:
+        talk = dict(zip(keys, row, strict=True))
+        talk["report"] = json.loads(talk["report"])
+        from_ideas = demo.value(
+            "SELECT COUNT(*) FROM consensus_statement WHERE conversation_id = ? AND idea_id > 0",
+            talk["id"],
+        )
+        if talk["challenge"] is None:
+            found["community"] = talk
+        elif from_ideas:
+            found["ideas"] = talk
+        elif _chinese(talk["title"]):
+            found["chinese"] = talk
+    assert len(rows) >= 3
+    assert set(found) == {"community", "chinese", "ideas"}
+    return found
+
+
+def test_demo_conversations_have_opinion_groups_and_common_ground(demo):
+    for kind, talk in _conversations(demo).items():
+        report = talk["report"]
+        assert talk["status"] == "open", kind
+        assert talk["computed_version"] == talk["version"] > 0, kind  # computed after the votes
+        assert len(report["groups"]) >= 2, kind
+        assert all(group["size"] >= 3 for group in report["groups"]), kind
+        assert report["placed"] >= 15 and report["participants"] == talk["participants"], kind
+        assert report["common_ground"] and report["points"], kind
+        assert len(report["timeline"]) >= 7, kind  # votes over days, not in one instant
+
+
+def test_demo_community_conversation_is_premoderated_with_every_kind_of_statement(demo):
+    talk = _conversations(demo)["community"]
+    assert talk["moderation"] == "pre"
+    statements = demo.query(
+        "SELECT is_seed, status, is_meta, agree_count + disagree_count + pass_count "
+        "FROM consensus_statement WHERE conversation_id = ?",
+        talk["id"],
+    )
+    seeds = [s for s in statements if s[0]]
+    added = [s for s in statements if not s[0]]
+    assert len(seeds) >= 15 and len(added) >= 5
+    statuses = {(status, bool(meta)) for _seed, status, meta, _votes in added}
+    assert {("pending", False), ("rejected", False), ("accepted", True)} <= statuses
+    assert sum(status == "accepted" and not meta for _s, status, meta, _v in added) >= 3
+    # Only accepted statements were voted on; pending and rejected ones never showed.
+    assert all(votes == 0 for _seed, status, _meta, votes in added if status != "accepted")
+    assert len(talk["report"]["groups"]) >= 2
+    moderated = demo.value(
+        "SELECT COUNT(*) FROM core_event WHERE kind = 'statement.moderated' AND target_id = ? "
+        "AND target_type = 'consensus.conversation'",
+        talk["id"],
+    )
+    assert moderated >= 4
+
+
+def test_demo_has_a_conversation_in_chinese_on_a_challenge(demo):
+    talk = _conversations(demo)["chinese"]
+    statements = [
+        body
+        for (body,) in demo.query(
+            "SELECT body FROM consensus_statement WHERE conversation_id = ?", talk["id"]
+        )
+    ]
+    assert len(statements) >= 12
+    assert all(_chinese(body) for body in statements)
+    description = demo.value(
+        "SELECT description FROM consensus_conversation WHERE id = ?", talk["id"]
+    )
+    assert "点子" in description
+    voters = demo.query(
+        "SELECT DISTINCT u.language FROM consensus_participant p "
+        "JOIN accounts_user u ON u.id = p.user_id WHERE p.conversation_id = ?",
+        talk["id"],
+    )
+    assert voters == [("zh-hans",)]  # the Chinese speakers took part
+
+
+def test_demo_turned_a_challenges_top_ideas_into_a_conversation(demo):
+    talk = _conversations(demo)["ideas"]
+    ideas = demo.query(
+        "SELECT s.body, i.title, i.challenge_id FROM consensus_statement s "
+        "JOIN ideas_idea i ON i.id = s.idea_id WHERE s.conversation_id = ?",
+        talk["id"],
+    )
+    assert len(ideas) >= 8
+    assert all(body == title and challenge == talk["challenge"] for body, title, challenge in ideas)
+    # A later decision on one of them links the conversation's report.
+    linked = demo.value(
+        "SELECT COUNT(*) FROM ideas_stagechange WHERE conversation_id = ?", talk["id"]
+    )
+    assert linked >= 1
+
+
+def test_demo_conversation_counters_match_the_votes(demo):
+    for kind, talk in _conversations(demo).items():
+        pk = talk["id"]
+
+        def count(sql: str, pk: int = pk) -> int:
+            return int(demo.value(sql, pk))
+
+        assert talk["votes"] == count(
+            "SELECT COUNT(*) FROM consensus_vote WHERE conversation_id = ?"
+        )
+        assert talk["participants"] == count(
+            "SELECT COUNT(*) FROM consensus_participant WHERE conversation_id = ?"
+        )
+        assert talk["statements"] == count(
+            "SELECT COUNT(*) FROM consensus_statement WHERE conversation_id = ? "
+            "AND status = 'accepted'"
+        )
+        wrong = count(
+            "SELECT COUNT(*) FROM consensus_statement s WHERE s.conversation_id = ? AND "
+            "s.agree_count + s.disagree_count + s.pass_count != "
+            "(SELECT COUNT(*) FROM consensus_vote v WHERE v.statement_id = s.id)"
+        )
+        assert wrong == 0, kind
+        events = count(
+            "SELECT COUNT(*) FROM core_event WHERE kind = 'conversation.voted' "
+            "AND target_type = 'consensus.conversation' AND target_id = ?"
+        )
+        assert events >= talk["votes"], kind  # one per vote, and one per changed vote
+        values = {
+            v
+            for (v,) in demo.query(
+                "SELECT DISTINCT value FROM consensus_vote WHERE conversation_id = ?", pk
+            )
+        }
+        assert values == {-1, 0, 1}, kind
+        early = count(
+            "SELECT COUNT(*) FROM consensus_vote v JOIN consensus_conversation c "
+            "ON c.id = v.conversation_id WHERE c.id = ? AND v.created_at < c.created_at"
+        )
+        assert early == 0, kind
+    assert "3 conversations" in demo.first.stdout
+
+
+def test_demo_conversation_text_fits_the_rules():
+    from cocreate.communities import demo_data as text
+    from cocreate.communities.management.commands import demo as command
+    from cocreate.consensus.models import STATEMENT_LENGTH
+
+    assert set(command.CAMP_OF) == {name for name, _bio, _lang in command.PEOPLE}
+    assert set(command.CAMP_OF.values()) == set(text.CAMPS)
+    for statements, said, chinese in (
+        (text.NEXT_BIKE_STATEMENTS, text.NEXT_BIKE_SAID, False),
+        (text.RAIN_TALK_STATEMENTS, text.RAIN_TALK_SAID, True),
+        ([], text.NIGHT_TALK_SAID, None),
+    ):
+        bodies = [body for body, _stance in statements] + [s.text for s in said]
+        assert len({b.casefold() for b in bodies}) == len(bodies)
+        for body in bodies:
+            assert len(body) <= STATEMENT_LENGTH and body == " ".join(body.split())
+            if chinese is not None:
+                assert _chinese(body) == chinese, body
+        assert all(s.author in command.CAMP_OF for s in said)
+        assert all(s.fate in ("accepted", "rejected", "meta", "pending") for s in said)
+    assert set(text.NIGHT_STYLES) == {s.en for s in text.NIGHT.solutions}

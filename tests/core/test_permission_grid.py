@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.apps import apps
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -38,6 +39,7 @@ from cocreate.communities.models import (
     Invitation,
     Membership,
 )
+from cocreate.consensus.models import Conversation, Statement, Vote
 from cocreate.core.api import api as ninja_api
 from cocreate.dialogue.models import (
     Comment,
@@ -60,14 +62,23 @@ from cocreate.ideas.models import (
 )
 from cocreate.notifications.models import Follow, Notification, Preference
 from cocreate.webhooks.models import Delivery, Endpoint
+from tests.core.grid_consensus import CONSENSUS_GRID
 from tests.core.grid_data import GRID as COMMUNITY_GRID
-from tests.core.grid_data import ROLES, Case, Scenario, build_scenario
+from tests.core.grid_data import (
+    ROLES,
+    Case,
+    Scenario,
+    as_role,
+    build_shared_scenario,
+    freeze,
+)
 from tests.core.grid_dialogue import DIALOGUE_GRID
 from tests.core.grid_ideas import IDEA_GRID, build_world
 from tests.core.grid_moderation import MODERATION_GRID
 from tests.core.grid_notifications import NOTIFICATION_GRID
 from tests.core.grid_updates import UPDATE_GRID
 from tests.core.grid_webhooks import WEBHOOK_GRID
+from tests.factories import CommunityFactory, UserFactory, add_member
 
 GRID: list[Case] = (
     COMMUNITY_GRID
@@ -77,9 +88,8 @@ GRID: list[Case] = (
     + MODERATION_GRID
     + NOTIFICATION_GRID
     + WEBHOOK_GRID
+    + CONSENSUS_GRID
 )
-
-pytestmark = pytest.mark.django_db
 
 API_PREFIX = "api/v1/"
 # Routes that are not the application's: uploaded files and static files served by
@@ -89,6 +99,9 @@ SKIPPED_NAMESPACES = ("admin",)
 
 # Every model is counted; these are also compared row by row (through a hash).
 HASHED_MODELS = [
+    Conversation,
+    Statement,
+    Vote,
     Follow,
     Notification,
     Preference,
@@ -233,17 +246,87 @@ def changed(before: dict[str, str | int], after: dict[str, str | int]) -> list[s
 # --- running one cell -------------------------------------------------------------------
 
 
+def _begin() -> transaction.Atomic:
+    """Enter an atomic block the way django.test.TestCase does (so the code under
+    test may open durable blocks inside it)."""
+    block = transaction.atomic()
+    block._from_testcase = True  # type: ignore[attr-defined]
+    block.__enter__()
+    return block
+
+
+def _roll_back(block: transaction.Atomic) -> None:
+    transaction.set_rollback(True)
+    block.__exit__(None, None, None)
+
+
+class SharedWorld:
+    """The scenario of tests/core/grid_data.py, and the world of
+    tests/core/grid_ideas.py for the rows that need it (`Case.world`), built once per
+    module on each worker instead of once per cell, and never committed: the
+    scenario in a transaction rolled back when the module is done, the world in a
+    savepoint on top of it, rolled back whenever a row without the world comes next.
+    Every cell runs in a savepoint of its own (pytest-django's `db`, entered after
+    these) rolled back after the cell, so each cell starts from exactly the same
+    database; `as_role` gives it fresh copies of the Python objects."""
+
+    def __init__(self) -> None:
+        self._outer = _begin()
+        community = CommunityFactory()
+        users = {}
+        # The people of tests/conftest.py's role fixtures, in the same order.
+        for role, name in (
+            ("owner", "Olga Owner"),
+            ("staff", "Sam Staff"),
+            ("moderator", "Mo Moderator"),
+            ("member", "Mia Member"),
+        ):
+            users[role] = UserFactory(display_name=name)
+            add_member(community, users[role], role)
+        users["outsider"] = UserFactory(display_name="Otto Outsider")
+        users["site_staff"] = UserFactory(display_name="Sita Site-Staff", is_staff=True)
+        self.base = freeze(build_shared_scenario(community, users))
+        self._world_block: transaction.Atomic | None = None
+        self._with_world: bytes | None = None
+
+    def scenario(self, world: bool) -> bytes:
+        """The frozen shared scenario (see grid_data.as_role), with or without the
+        world."""
+        if world and self._with_world is None:
+            self._world_block = _begin()
+            s: Scenario = pickle.loads(self.base)
+            s.world = build_world(s)
+            self._with_world = freeze(s)
+        elif not world and self._world_block is not None:
+            _roll_back(self._world_block)
+            self._world_block = self._with_world = None
+        # Nothing else may be open: a cell's own savepoint must come after these.
+        assert len(connection.atomic_blocks) == 1 + (self._world_block is not None)
+        return self._with_world if world else self.base  # type: ignore[return-value]
+
+    def close(self) -> None:
+        if self._world_block is not None:
+            _roll_back(self._world_block)
+        _roll_back(self._outer)
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        world = SharedWorld()
+        try:
+            yield world
+        finally:
+            world.close()
+
+
 @pytest.fixture
-def scenario(community, owner, staff, moderator, member, outsider, site_staff):
-    users = {
-        "owner": owner,
-        "staff": staff,
-        "moderator": moderator,
-        "member": member,
-        "outsider": outsider,
-        "site_staff": site_staff,
-    }
-    return lambda role: build_scenario(role, community, users)
+def scenario(case: Case, shared_world: SharedWorld, request):
+    """`scenario(role)`: the shared scenario (with the world when the row needs it)
+    acting as `role`, inside the cell's own savepoint."""
+    shared = shared_world.scenario(world=case.world)
+    request.getfixturevalue("db")
+    return lambda role: as_role(shared, role)
 
 
 def client_for(case: Case, s: Scenario) -> Client:
@@ -287,11 +370,11 @@ def describe(response: Any) -> str:
 CELLS = [pytest.param(case, role, id=f"{case.id}|{role}") for case in GRID for role in ROLES]
 
 
+# `db` is entered by `scenario` (after the shared world); naming it here too tells
+# pytest-django this test needs the database.
 @pytest.mark.parametrize(("case", "role"), CELLS)
-def test_permission_grid(case: Case, role: str, scenario):
+def test_permission_grid(case: Case, role: str, scenario, db):
     s = scenario(role)
-    if case.world:
-        s.world = build_world(s)
     if case.setup:
         case.setup(s)
     client = client_for(case, s)

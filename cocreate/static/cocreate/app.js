@@ -258,4 +258,29 @@
       closeMentions();
     }
   });
+  /* (k) Conversations: keys a / d / p vote agree / disagree / pass on the card
+   * shown (the buttons carry data-key). Ignored while typing in a field or
+   * with a modifier held, so shortcuts never eat text. */
+  document.addEventListener('keydown', function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
+    const target = event.target;
+    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) {
+      return;
+    }
+    const form = document.querySelector('form[data-vote-keys]');
+    if (!form) return;
+    const button = form.querySelector('button[data-key="' + event.key.toLowerCase() + '"]');
+    if (!button || button.disabled) return;
+    event.preventDefault();
+    // A card swapped in a moment ago may not be wired to htmx yet: wire it now,
+    // so a fast key press still votes in place instead of reloading the page.
+    if (window.htmx) window.htmx.process(form);
+    button.click();
+  });
+
+  /* While a vote is on its way, its buttons wait (no double votes). */
+  document.addEventListener('htmx:beforeRequest', function (event) {
+    const form = event.target && event.target.closest && event.target.closest('form[data-vote-keys]');
+    if (form) form.querySelectorAll('button').forEach(function (b) { b.disabled = true; });
+  });
 })();

@@ -14,7 +14,13 @@ and employees, on the ideas and on the challenges' briefs; some replies @mention
 person they answer. The authors of the popular ideas, and of those the staff took
 up, post updates (LEGO Ideas style: home-made versions and prototypes described in
 photos, questions to supporters, milestones, meetings with the team), which draw
-their own comments. Everyone has a handle that reads well (pinyin for Chinese names)."""
+their own comments. Everyone has a handle that reads well (pinyin for Chinese names).
+In the last weeks three conversations run (Pol.is style): the community's question about
+the next bike (members' statements moderated before they show: accepted, rejected, meta
+and one still pending), one in Chinese on the rain challenge, and the night challenge's
+shortlisted ideas as statements. Members vote as their camp leans (tech, simple or
+family, with noise), so each report finds opinion groups and common ground; the reports
+are computed at the end, and the jury's later decisions on shortlisted ideas link theirs."""
 
 # The timeline is a list of lambdas that bind loop variables through default
 # arguments; mypy cannot infer the type of such lambdas, so that check is off here.
@@ -23,11 +29,12 @@ their own comments. Everyone has a handle that reads well (pinyin for Chinese na
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from unittest import mock
 
 from django.contrib.auth.hashers import make_password
@@ -42,6 +49,9 @@ from cocreate.challenges.models import Challenge
 from cocreate.communities import actions
 from cocreate.communities import demo_data as text
 from cocreate.communities.models import Community, Membership, Role
+from cocreate.consensus import actions as consensus_actions
+from cocreate.consensus import compute as consensus_compute
+from cocreate.consensus.models import Conversation, Statement, StatementStatus, Vote
 from cocreate.core.errors import ActionError
 from cocreate.core.permissions import can, forget_roles
 from cocreate.dialogue import actions as dialogue_actions
@@ -1216,6 +1226,202 @@ class _Updates(_Discussions):
                 spent += 1
 
 
+T = TypeVar("T")
+# Where each person stands in the conversations (text.CAMPS), mostly from their bio.
+CAMP_OF: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "陈思远",
+            "Tobias Reinholt",
+            "赵雨桐",
+            "Samuel Okafor",
+            "Leo Marchetti",
+            "张可欣",
+            "Fatima Zahra Idrissi",
+            "郑凯",
+            "Marcus Lindgren",
+            "Daniel Weiss",
+            "谢婉婷",
+            "韩磊",
+            "Sofia Kowalska",
+            "冯晨",
+            "曹宇",
+            "Hannah Becker",
+            "蒋涛",
+            "Ravi Shankar",
+            "许诺",
+            "马丽娜",
+            "Arjun Mehta",
+        ],
+        "tech",
+    ),
+    **dict.fromkeys(
+        [
+            "王浩然",
+            "Jonas Eberle",
+            "Camille Ferraud",
+            "孙立",
+            "黄子轩",
+            "Owen Gallagher",
+            "Henrik Solberg",
+            "林若曦",
+            "何志强",
+            "罗斌",
+            "Yusuf Demir",
+            "Emil Andersen",
+            "彭静",
+            "沈悦",
+            "丁浩",
+            "Mateo Rossi",
+            "Kwame Mensah",
+            "范琳",
+            "Elena Vasquez",
+            "Niels de Vries",
+        ],
+        "simple",
+    ),
+    **dict.fromkeys(
+        [
+            "Mara Lindqvist",
+            "李晓雯",
+            "Priya Raman",
+            "周敏",
+            "Greta Holm",
+            "刘建国",
+            "Aiko Tanabe",
+            "Nadia Petrova",
+            "吴佳怡",
+            "Ana Ribeiro",
+            "高雅",
+            "Ines Castillo",
+            "邓美玲",
+            "Lucía Moreno",
+            "Tom Whitaker",
+            "Chloé Martin",
+            "Olivia Brennan",
+            "唐亮",
+            "宋杰",
+        ],
+        "family",
+    ),
+}
+CJK = re.compile(r"[\u4e00-\u9fff]")
+# How much more an idea's supporters agree with it in a conversation (its authors: 3).
+BACKER_BONUS = 1.0
+
+
+@dataclass(eq=False)
+class TalkPlan:
+    """One conversation in the story: who opens it and when (days from now), who
+    moderates it, the members' statements, and the visits of its voters."""
+
+    key: str  # "bike" (the community's), "rain" (in Chinese, on the challenge), "night"
+    day: float
+    creator: str
+    moderators: tuple[str, ...]
+    moderation: str
+    said: list[text.Said]
+    visits: list[tuple[float, str]] = field(default_factory=list)  # (day, voter)
+
+
+class _Talks:
+    """Plans the conversations from its own seeded generator (the rest of the story
+    stays as it was): who votes and when (early more often; a third come back later
+    for the statements added since), and how each person leans - their camp, for some
+    partly another one, held more or less firmly. At run time `opinion` turns a
+    statement's stance into that person's vote, with some noise."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.language = {name: language for name, _bio, language in PEOPLE}
+        self.names = [name for name, _bio, _language in PEOPLE]
+        self.lean: dict[str, tuple[float, ...]] = {}
+        for name in self.names:
+            weights = dict.fromkeys(text.CAMPS, 0.0)
+            weights[CAMP_OF[name]] = 1.0
+            if rng.random() < 0.3:
+                other = rng.choice([c for c in text.CAMPS if c != CAMP_OF[name]])
+                weights[other] = rng.uniform(0.2, 0.5)
+            firmness = rng.uniform(0.7, 1.3) / sum(weights.values())
+            self.lean[name] = tuple(firmness * weights[camp] for camp in text.CAMPS)
+
+    def plan(self) -> list[TalkPlan]:
+        rng = self.rng
+        chinese = [n for n in self.names if self.language[n] == "zh-hans"]
+        talks = [
+            # (plan, who may take part, the share of them who do)
+            (
+                TalkPlan(
+                    "bike",
+                    -24.0,
+                    "Mara Lindqvist",
+                    ("Priya Raman", "Jonas Eberle"),
+                    "pre",
+                    text.NEXT_BIKE_SAID,
+                ),
+                self.names,
+                0.6,
+            ),
+            (
+                TalkPlan("rain", -16.0, "陈思远", ("王浩然",), "post", text.RAIN_TALK_SAID),
+                chinese,
+                0.8,
+            ),
+            (
+                TalkPlan(
+                    "night",
+                    -16.8,
+                    "Tobias Reinholt",
+                    ("Jonas Eberle",),
+                    "post",
+                    text.NIGHT_TALK_SAID,
+                ),
+                self.names,
+                0.55,
+            ),
+        ]
+        for talk, people, share in talks:
+            authors = {said.author: said.day for said in talk.said}
+            end = LATEST - 0.05
+            for name in people:
+                if name == talk.creator or (name not in authors and rng.random() > share):
+                    continue
+                start = authors.get(name, talk.day) + 0.05  # authors vote after writing
+                first = start + (end - start) * rng.random() ** 1.8
+                talk.visits.append((first, name))
+                if end - first > 1.5 and rng.random() < 0.35:
+                    talk.visits.append((self.u(first + 1, end), name))
+        return [talk for talk, _people, _share in talks]
+
+    def u(self, low: float, high: float) -> float:
+        return self.rng.uniform(low, high)
+
+    def opinion(self, name: str, stance: Sequence[float], bonus: float = 0.0) -> int:
+        """Agree (1), disagree (-1) or pass (0): the stance weighed by how the person
+        leans, plus noise."""
+        lean = self.lean[name]
+        score = sum(w * s for w, s in zip(lean, stance, strict=True)) + bonus
+        score += self.rng.gauss(0, 0.85)
+        return 1 if score > 0.5 else -1 if score < -0.5 else 0
+
+    def pick(self, fresh: list[T], passed: list[T], *, returning: bool) -> list[T]:
+        """What a visit votes on: on a first visit some of what is open (at least 8,
+        enough to be placed in a group), later everything added since and now and then
+        an earlier pass again, to agree or disagree after all."""
+        if not returning:
+            return self.rng.sample(
+                fresh, min(len(fresh), max(8, round(len(fresh) * self.u(0.45, 0.85))))
+            )
+        if passed and self.rng.random() < 0.3:
+            return [*fresh, self.rng.choice(passed)]
+        return fresh
+
+    def reads(self, name: str, body: str) -> bool:
+        """English-speaking members skip statements in Chinese (the Chinese speakers
+        read both)."""
+        return self.language[name] != "en" or not CJK.search(body)
+
+
 class Command(BaseCommand):
     help = "Load the bilingual demo community (idempotent)."
 
@@ -1241,11 +1447,13 @@ class Command(BaseCommand):
                 self._load(clock)
         if self.skipped:
             self.stdout.write(f"({self.skipped} planned supports were refused and skipped.)")
+        votes = Vote.objects.filter(conversation__in=self.talks.values()).count()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded: http://127.0.0.1:8000/c/{SLUG}/ - 60 members, 3 challenges, "
-                f"{sum(IDEAS.values())} ideas, {len(self.news)} updates and {len(self.posted)} "
-                f"comments. Sign in as {_email(0)} (owner), "
+                f"{sum(IDEAS.values())} ideas, {len(self.news)} updates, {len(self.posted)} "
+                f"comments and {len(self.talks)} conversations with {votes} votes. "
+                f"Sign in as {_email(0)} (owner), "
                 f"admin@nimbus-demo.example (site staff) or {_email(20)} (member) with the "
                 f"password {DEMO_PASSWORD}"
             )
@@ -1289,6 +1497,7 @@ class Command(BaseCommand):
         self._ideas()
         self._discussions()
         self._updates()
+        self._conversations()
         last_tick: datetime | None = None
         for day, _seq, action in sorted(self.ops, key=lambda op: (op[0], op[1])):
             moment = self._day(day)
@@ -1302,6 +1511,7 @@ class Command(BaseCommand):
         clock.set(self.now)
         idea_actions.expire_overdue(now=self.now)
         idea_actions.open_due_reviews(now=self.now)
+        self._compute_talks()
 
     def _found(self) -> None:
         """Day -150: the site admin creates Nimbus Riders and hands it to its owner;
@@ -1586,7 +1796,11 @@ class Command(BaseCommand):
                     day,
                     lambda plan=plan, decider=decider, stage=stage, reason=reason: (
                         idea_actions.change_stage(
-                            decider, self._idea(plan), stage=stage, reason=reason
+                            decider,
+                            self._idea(plan),
+                            stage=stage,
+                            reason=reason,
+                            conversation=self._evidence(plan, stage),
                         )
                     ),
                 )
@@ -1728,3 +1942,121 @@ class Command(BaseCommand):
         asker = self.people[plan.root.author]
         if comment is not None and can(asker, "comment.accept", comment):
             dialogue_actions.accept_answer(asker, comment)
+
+    # --- conversations -----------------------------------------------------------------
+
+    def _conversations(self) -> None:
+        """Three conversations: the community's question about the next bike (members'
+        statements moderated before they show), one in Chinese on the rain challenge,
+        and the night challenge's shortlist turned into statements. Members vote on
+        them over the last weeks."""
+        talks = _Talks(random.Random(SEED + 4))
+        self.talker = talks
+        self.talks: dict[str, Conversation] = {}
+        self.stances: dict[int, tuple[Sequence[float], IdeaPlan | None]] = {}
+        self.ballots: dict[tuple[str, str], dict[int, int]] = {}  # (talk, voter) -> votes
+        self.said: dict[text.Said, Statement] = {}
+        for plan in talks.plan():
+            self._at(plan.day, lambda plan=plan: self._open_talk(plan))
+            for said in plan.said:
+                self._at(said.day, lambda plan=plan, said=said: self._say(plan, said))
+                if said.fate in ("rejected", "meta") or (
+                    said.fate == "accepted" and plan.moderation == "pre"
+                ):
+                    moderator = talks.rng.choice(plan.moderators)
+                    self._at(
+                        said.day + talks.u(0.1, 0.7),
+                        lambda said=said, moderator=moderator: self._moderate(said, moderator),
+                    )
+            for day, name in plan.visits:
+                self._at(day, lambda plan=plan, name=name: self._visit(plan, name))
+
+    def _open_talk(self, plan: TalkPlan) -> None:
+        creator = self.people[plan.creator]
+        if plan.key == "night":
+            talk = consensus_actions.statements_from_ideas(
+                creator, self.boards["night"], count=10, title=text.NIGHT_TALK_TITLE
+            )
+            talk.challenge = self.boards["night"]
+            by_idea = {self.ideas[p.key].pk: p for p in self.planner.ideas if p.key in self.ideas}
+            for statement in Statement.objects.filter(conversation=talk):
+                idea = by_idea[statement.idea_id or 0]
+                solution = text.THEMES[idea.theme].solutions[idea.solution].en
+                style = text.NIGHT_STYLES.get(solution, "both")
+                self.stances[statement.pk] = (text.NIGHT_STANCES[style], idea)
+        else:
+            words, statements = {
+                "bike": (text.NEXT_BIKE, text.NEXT_BIKE_STATEMENTS),
+                "rain": (text.RAIN_TALK, text.RAIN_TALK_STATEMENTS),
+            }[plan.key]
+            talk = consensus_actions.create_conversation(
+                creator,
+                self.community,
+                title=words["title"],
+                description=words["description"],
+                moderation=plan.moderation,
+                statements=[body for body, _stance in statements],
+                challenge=self.boards["rain"] if plan.key == "rain" else None,
+            )
+            stance = dict(statements)
+            for statement in Statement.objects.filter(conversation=talk):
+                self.stances[statement.pk] = (stance[statement.body], None)
+        self.talks[plan.key] = talk
+
+    def _say(self, plan: TalkPlan, said: text.Said) -> None:
+        talk = self.talks[plan.key]
+        statement = consensus_actions.add_statement(self.people[said.author], talk, body=said.text)
+        statement.conversation = talk
+        self.said[said] = statement
+        self.stances[statement.pk] = (said.stance, None)
+
+    def _moderate(self, said: text.Said, moderator: str) -> None:
+        statement = self.said[said]
+        if said.fate == "meta":
+            consensus_actions.moderate_statement(
+                self.people[moderator], statement, status="accepted", is_meta=True
+            )
+        else:
+            consensus_actions.moderate_statement(
+                self.people[moderator], statement, status=said.fate
+            )
+
+    def _visit(self, plan: TalkPlan, name: str) -> None:
+        """One visit of a voter: on a first visit they vote on most of what is open,
+        later on everything added since, and now and then change an earlier pass."""
+        talks = self.talker
+        talk, person = self.talks[plan.key], self.people[name]
+        ballot = self.ballots.setdefault((plan.key, name), {})
+        returning = bool(ballot)
+        statements = list(
+            Statement.objects.filter(conversation=talk, status=StatementStatus.ACCEPTED)
+        )
+        fresh = [s for s in statements if s.pk not in ballot and talks.reads(name, s.body)]
+        passed = [s for s in statements if ballot.get(s.pk) == 0]
+        for statement in talks.pick(fresh, passed, returning=returning):
+            statement.conversation = talk
+            stance, idea = self.stances[statement.pk]
+            bonus = 0.0
+            if idea is not None:  # an idea's author backs it; its supporters mostly do
+                if name in (idea.author, idea.coauthor):
+                    bonus = 3.0
+                elif any(backer == name for _day, backer in idea.backers):
+                    bonus = BACKER_BONUS
+            value = 1 if statement.author_id == person.pk else talks.opinion(name, stance, bonus)
+            consensus_actions.vote(person, statement, value)
+            ballot[statement.pk] = value
+
+    def _evidence(self, plan: IdeaPlan, stage: str) -> Conversation | None:
+        """The night shortlist's conversation, for the jury's later decisions on the
+        ideas in it: the decision links its report."""
+        talk = getattr(self, "talks", {}).get("night")
+        if talk is None or plan.where != "night" or stage not in DECIDED | {"declined"}:
+            return None
+        idea = self.ideas[plan.key]
+        return talk if Statement.objects.filter(conversation=talk, idea=idea).exists() else None
+
+    def _compute_talks(self) -> None:
+        """Compute each conversation's groups and report now, as the task worker
+        would a few seconds after the votes."""
+        for talk in self.talks.values():
+            consensus_compute.recompute(talk.pk)
